@@ -1,0 +1,60 @@
+"""Event contracts on the onetrip bus. Least data: ids and field names, never PII.
+
+Each detail model carries `schemaVersion`; consumers accept the versions they know.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+IDENTITY_SOURCE = "onetrip.identity"
+PETITION_SOURCE = "onetrip.petitions"
+
+
+class EventDetail(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+
+    source: ClassVar[str]
+    detail_type: ClassVar[str]
+    schema_version: Literal["1"] = Field(default="1", alias="schemaVersion")
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True, exclude_none=True)
+
+
+class IdentityChanged(EventDetail):
+    """An approved change committed to the registry (公民身份信息变更已生效)."""
+
+    source: ClassVar[str] = IDENTITY_SOURCE
+    detail_type: ClassVar[str] = "IdentityChanged"
+
+    application_id: str = Field(alias="applicationId")
+    person_id: str = Field(alias="personId")
+    registry_version: int = Field(alias="registryVersion")
+    changed_fields: list[str] = Field(alias="changedFields")
+
+
+class LinkedUpdateRetryRequested(EventDetail):
+    """Ops asked to try one agency's linked update again."""
+
+    source: ClassVar[str] = IDENTITY_SOURCE
+    detail_type: ClassVar[str] = "LinkedUpdateRetryRequested"
+
+    application_id: str = Field(alias="applicationId")
+    person_id: str = Field(alias="personId")
+    registry_version: int = Field(alias="registryVersion")
+    agency: str
+
+
+class IdentityChangeCompleted(EventDetail):
+    """Every linked update of an application is final."""
+
+    source: ClassVar[str] = IDENTITY_SOURCE
+    detail_type: ClassVar[str] = "IdentityChangeCompleted"
+
+    application_id: str = Field(alias="applicationId")
+    person_id: str = Field(alias="personId")
+    status: Literal["completed", "completed_with_failures"]
+    failed_agencies: list[str] = Field(default_factory=list, alias="failedAgencies")

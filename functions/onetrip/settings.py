@@ -1,0 +1,33 @@
+"""Runtime settings, read once per cold start from the function's environment.
+
+Every name here is set by the CDK constructs (and, locally, resolved from the synthesized
+template by the local runtime). Logic modules never read the environment themselves.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    registry_table: str = Field(default="", alias="REGISTRY_TABLE")
+    applications_table: str = Field(default="", alias="APPLICATIONS_TABLE")
+    agency_records_table: str = Field(default="", alias="AGENCY_RECORDS_TABLE")
+    outbox_table: str = Field(default="", alias="OUTBOX_TABLE")
+    petitions_table: str = Field(default="", alias="PETITIONS_TABLE")
+    tasks_table: str = Field(default="", alias="TASKS_TABLE")
+    event_bus_name: str = Field(default="", alias="EVENT_BUS_NAME")
+    id_hash_secret_arn: str = Field(default="", alias="ID_HASH_SECRET_ARN")
+    state_machine_arn: str = Field(default="", alias="STATE_MACHINE_ARN")
+    agency: str = Field(default="", alias="AGENCY")
+    max_receive_count: int = Field(default=5, alias="MAX_RECEIVE_COUNT")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.model_validate(dict(os.environ))
