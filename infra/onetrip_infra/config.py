@@ -1,0 +1,121 @@
+"""Defaults shared by every construct: runtime, sizes, logging, tracing, queue numbers.
+
+One place, so a change of runtime or retention is one line and every function follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Validations, aws_lambda, aws_logs
+from constructs import Construct
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+FUNCTIONS_DIR = REPO_ROOT / "functions"
+LAYER_DIR = REPO_ROOT / "layers"
+
+SERVICE_NAME = "onetrip"
+RUNTIME = aws_lambda.Runtime.PYTHON_3_13
+ARCHITECTURE = aws_lambda.Architecture.ARM_64
+MEMORY_MB = 512
+# API handlers and queue consumers alike: a linked update is one agency call plus a few writes.
+TIMEOUT = Duration.seconds(30)
+# Cybersecurity Law of the PRC, art. 21: network logs are kept for no less than six months.
+LOG_RETENTION = aws_logs.RetentionDays.SIX_MONTHS
+# AWS guidance: an SQS event source's visibility timeout is at least 6x the function timeout,
+# so a batch retried by Lambda's poller is not redelivered while still being worked on.
+QUEUE_VISIBILITY = Duration.seconds(TIMEOUT.to_seconds() * 6)
+# AWS guidance: maxReceiveCount >= 5 so throttling alone does not dead-letter a message.
+MAX_RECEIVE_COUNT = 5
+DLQ_RETENTION = Duration.days(14)
+
+# Never sent to Lambda: caches and build outputs that would only bloat the zip.
+CODE_EXCLUDE = ["**/__pycache__", "**/*.pyc", "*.egg-info", "**/.mypy_cache", "**/.pytest_cache"]
+
+POWERTOOLS_ENV: Mapping[str, str] = {
+    "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
+    # Responses carry personal data (names, ID numbers): keep them out of X-Ray (PIPL).
+    "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
+    "POWERTOOLS_LOG_LEVEL": "INFO",
+}
+
+
+def acknowledge(construct: Construct, rule: str, reason: str) -> None:
+    """Accept one cdk-nag AwsSolutions finding on `construct` and its children."""
+    Validations.of(construct).acknowledge(
+        Acknowledgment(id=f"AwsSolutions::AwsSolutions-{rule}", reason=reason)
+    )
+
+
+def pin_logical_id(construct: Construct, logical_id: str) -> None:
+    """Give a resource the stable logical id docs/architecture.md promises (the local
+    runtime and the other parts look resources up by these ids)."""
+    child = construct.node.default_child
+    target = child if child is not None else construct
+    target.override_logical_id(logical_id)  # type: ignore[attr-defined]
+
+
+class FunctionDefaults:
+    """Creates every Lambda function of the app with the same runtime, sizes, logging,
+    tracing, code asset and dependency layer; callers pass only what differs."""
+
+    def __init__(self, layer: aws_lambda.ILayerVersion) -> None:
+        self.layer = layer
+        # One asset object for all functions: staged and uploaded once.
+        self.code = aws_lambda.Code.from_asset(str(FUNCTIONS_DIR), exclude=CODE_EXCLUDE)
+
+    def function(
+        self,
+        scope: Construct,
+        logical_id: str,
+        *,
+        handler: str,
+        environment: Mapping[str, str] | None = None,
+        description: str | None = None,
+    ) -> aws_lambda.Function:
+        # An explicit log group (instead of the LogRetention custom resource) keeps the
+        # retention in the template and adds no helper Lambda.
+        log_group = aws_logs.LogGroup(
+            scope,
+            f"{logical_id}Logs",
+            retention=LOG_RETENTION,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        function = aws_lambda.Function(
+            scope,
+            logical_id,
+            runtime=RUNTIME,
+            architecture=ARCHITECTURE,
+            handler=handler,
+            code=self.code,
+            layers=[self.layer],
+            memory_size=MEMORY_MB,
+            timeout=TIMEOUT,
+            logging_format=aws_lambda.LoggingFormat.JSON,
+            log_group=log_group,
+            tracing=aws_lambda.Tracing.ACTIVE,
+            environment={**POWERTOOLS_ENV, **(environment or {})},
+            description=description,
+        )
+        pin_logical_id(function, logical_id)
+        acknowledge(
+            function,
+            "L1",
+            "python3.13 is the runtime the team builds, tests and packages the layer for "
+            "(cp313 aarch64 wheels); runtime upgrades are a deliberate change in config.py.",
+        )
+        acknowledge(
+            function,
+            "IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+            "AWSLambdaBasicExecutionRole]",
+            "AWSLambdaBasicExecutionRole only allows writing the function's own CloudWatch "
+            "logs; it is the minimum a Lambda function needs.",
+        )
+        acknowledge(
+            function,
+            "IAM5[Resource::*]",
+            "Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no "
+            "resource-level permissions, so '*' is the only possible resource.",
+        )
+        return function

@@ -1,0 +1,144 @@
+"""Identity chain change (公民身份信息连锁变更): the API functions and the outbox relay."""
+
+from __future__ import annotations
+
+from aws_cdk import Stack, aws_lambda, aws_scheduler, aws_scheduler_targets
+from constructs import Construct
+
+from onetrip_infra.config import FunctionDefaults, acknowledge, pin_logical_id
+from onetrip_infra.constructs.api import Api
+from onetrip_infra.constructs.data import DataStores
+from onetrip_infra.constructs.events import EventBus
+
+PERSONS_ROUTES = [
+    ("POST", "/persons"),
+    ("POST", "/persons/lookup"),
+    ("GET", "/persons/{personId}"),
+]
+IDENTITY_CHANGES_ROUTES = [
+    ("POST", "/identity-changes"),
+    ("GET", "/identity-changes"),
+    ("GET", "/identity-changes/{applicationId}"),
+    ("POST", "/identity-changes/{applicationId}/decision"),
+    ("POST", "/identity-changes/{applicationId}/linked-updates/{agency}/retry"),
+]
+AGENCIES_ROUTES = [
+    ("PUT", "/agencies/{agency}/records"),
+    ("POST", "/agencies/{agency}/records/lookup"),
+]
+# Unauthenticated on purpose: liveness probe and the API's own documentation.
+DOCS_ROUTES = [
+    ("GET", "/health"),
+    ("GET", "/openapi.json"),
+    ("GET", "/docs"),
+]
+# The sweep republishes outbox items whose publish-after-commit did not happen.
+OUTBOX_SWEEP_RATE = "rate(5 minutes)"
+
+
+class IdentityChange(Construct):
+    """Persons, identity-change applications, agency records, API docs and the outbox
+    relay. Each function gets only the environment and grants it uses."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        defaults: FunctionDefaults,
+        data: DataStores,
+        bus: EventBus,
+        api: Api,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        registry = {"REGISTRY_TABLE": data.registry.table_name}
+        secret = {"ID_HASH_SECRET_ARN": data.id_hash_secret.secret_arn}
+
+        self.persons = defaults.function(
+            self,
+            "PersonsApi",
+            handler="onetrip.handlers.persons.handler",
+            environment={**registry, **secret},
+            description="Persons: register, look up by ID number, read",
+        )
+        data.registry.grant_read_write_data(self.persons)
+        data.id_hash_secret.grant_read(self.persons)
+        api.add_routes(self.persons, PERSONS_ROUTES)
+
+        self.identity_changes = defaults.function(
+            self,
+            "IdentityChangesApi",
+            handler="onetrip.handlers.identity_changes.handler",
+            environment={
+                **registry,
+                "APPLICATIONS_TABLE": data.applications.table_name,
+                "OUTBOX_TABLE": data.outbox.table_name,
+                "EVENT_BUS_NAME": bus.name,
+                **secret,
+            },
+            description="Identity-change applications: apply, decide, retry linked updates",
+        )
+        data.registry.grant_read_write_data(self.identity_changes)
+        data.applications.grant_read_write_data(self.identity_changes)
+        data.outbox.grant_read_write_data(self.identity_changes)
+        bus.bus.grant_put_events_to(self.identity_changes)
+        data.id_hash_secret.grant_read(self.identity_changes)
+        api.add_routes(self.identity_changes, IDENTITY_CHANGES_ROUTES)
+
+        self.agencies = defaults.function(
+            self,
+            "AgenciesApi",
+            handler="onetrip.handlers.agencies.handler",
+            environment={
+                **registry,
+                "AGENCY_RECORDS_TABLE": data.agency_records.table_name,
+                **secret,
+            },
+            description="Agency records: upsert and look up",
+        )
+        data.agency_records.grant_read_write_data(self.agencies)
+        data.registry.grant_read_data(self.agencies)
+        data.id_hash_secret.grant_read(self.agencies)
+        api.add_routes(self.agencies, AGENCIES_ROUTES)
+
+        self.docs = defaults.function(
+            self,
+            "DocsApi",
+            handler="onetrip.handlers.docs.handler",
+            description="Health and OpenAPI documentation",
+        )
+        api.add_routes(self.docs, DOCS_ROUTES, public=True)
+
+        self.outbox_relay = defaults.function(
+            self,
+            "OutboxRelay",
+            handler="onetrip.handlers.outbox_relay.handler",
+            environment={
+                "OUTBOX_TABLE": data.outbox.table_name,
+                "EVENT_BUS_NAME": bus.name,
+            },
+            description="Republishes outbox items missed after commit",
+        )
+        data.outbox.grant_read_write_data(self.outbox_relay)
+        bus.bus.grant_put_events_to(self.outbox_relay)
+        self.outbox_schedule = self._schedule(self.outbox_relay)
+
+    def _schedule(self, function: aws_lambda.IFunction) -> aws_scheduler.Schedule:
+        # EventBridge Scheduler (not an events.Rule): its own role, retries, and the
+        # local runtime fires it from the template.
+        schedule = aws_scheduler.Schedule(
+            self,
+            "OutboxRelaySchedule",
+            schedule=aws_scheduler.ScheduleExpression.expression(OUTBOX_SWEEP_RATE),
+            target=aws_scheduler_targets.LambdaInvoke(function, retry_attempts=2),
+            description="onetrip: outbox sweep",
+        )
+        pin_logical_id(schedule, "OutboxRelaySchedule")
+        # The scheduler's target role is a stack-level singleton created by the target.
+        acknowledge(
+            Stack.of(self),
+            "IAM5[Resource::<OutboxRelay.Arn>:*]",
+            "LambdaInvoke grants lambda:InvokeFunction on the function and its versions/"
+            "aliases (ARN:*) of OutboxRelay only; the role is assumable by the scheduler alone.",
+        )
+        return schedule

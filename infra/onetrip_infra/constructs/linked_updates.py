@@ -1,0 +1,198 @@
+"""Linked updates (连锁变更): per agency a queue, its DLQ, two rules and a consumer.
+
+The agencies and their fields come from `onetrip.routing.HELD_FIELDS`, the same table
+the code uses, so CDK never retypes the routing.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import (
+    Duration,
+    aws_cloudwatch,
+    aws_events,
+    aws_events_targets,
+    aws_lambda,
+    aws_lambda_event_sources,
+    aws_sqs,
+)
+from constructs import Construct
+from onetrip.events import IdentityChanged, LinkedUpdateRetryRequested
+from onetrip.routing import HELD_FIELDS, Agency, IdentityField
+
+from onetrip_infra import config
+from onetrip_infra.config import FunctionDefaults, pin_logical_id
+from onetrip_infra.constructs.data import DataStores
+from onetrip_infra.constructs.events import EventBus
+
+
+def pascal(agency: Agency) -> str:
+    """`driving_licence` -> `DrivingLicence`: the agency's part of logical ids."""
+    return "".join(part.capitalize() for part in agency.value.split("_"))
+
+
+def changes_pattern(fields: tuple[IdentityField, ...]) -> aws_events.EventPattern:
+    """IdentityChanged events that touch at least one field the agency holds."""
+    return aws_events.EventPattern(
+        source=[IdentityChanged.source],
+        detail_type=[IdentityChanged.detail_type],
+        detail={"changedFields": [field.value for field in fields]},
+    )
+
+
+def retries_pattern(agency: Agency) -> aws_events.EventPattern:
+    """Retries ops asked for this agency."""
+    return aws_events.EventPattern(
+        source=[LinkedUpdateRetryRequested.source],
+        detail_type=[LinkedUpdateRetryRequested.detail_type],
+        detail={"agency": [agency.value]},
+    )
+
+
+class AgencyLink(Construct):
+    """One agency: queue + DLQ, its two rules, its consumer, an alarm on the DLQ."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        agency: Agency,
+        fields: tuple[IdentityField, ...],
+        defaults: FunctionDefaults,
+        data: DataStores,
+        bus: EventBus,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        name = pascal(agency)
+        self.agency = agency
+
+        self.dead_letters = aws_sqs.Queue(
+            self,
+            f"{name}DeadLetters",
+            encryption=aws_sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=config.DLQ_RETENTION,
+            visibility_timeout=config.QUEUE_VISIBILITY,
+        )
+        pin_logical_id(self.dead_letters, f"{name}DeadLetters")
+        # SQS-managed SSE: messages carry ids only (no personal data), and EventBridge can
+        # deliver to it without a key policy.
+        self.queue = aws_sqs.Queue(
+            self,
+            f"{name}Queue",
+            encryption=aws_sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            visibility_timeout=config.QUEUE_VISIBILITY,
+            dead_letter_queue=aws_sqs.DeadLetterQueue(
+                queue=self.dead_letters, max_receive_count=config.MAX_RECEIVE_COUNT
+            ),
+        )
+        pin_logical_id(self.queue, f"{name}Queue")
+
+        target = aws_events_targets.SqsQueue(self.queue)
+        self.changes_rule = aws_events.Rule(
+            self,
+            f"{name}Changes",
+            event_bus=bus.bus,
+            event_pattern=changes_pattern(fields),
+            targets=[target],
+            description=f"IdentityChanged touching a field {agency.value} holds",
+        )
+        pin_logical_id(self.changes_rule, f"{name}Changes")
+        self.retries_rule = aws_events.Rule(
+            self,
+            f"{name}Retries",
+            event_bus=bus.bus,
+            event_pattern=retries_pattern(agency),
+            targets=[target],
+            description=f"LinkedUpdateRetryRequested for {agency.value}",
+        )
+        pin_logical_id(self.retries_rule, f"{name}Retries")
+
+        self.consumer = defaults.function(
+            self,
+            f"LinkedUpdate{name}",
+            handler="onetrip.handlers.linked_update.handler",
+            environment={
+                "AGENCY": agency.value,
+                "DEAD_LETTER_QUEUE_ARN": self.dead_letters.queue_arn,
+                "MAX_RECEIVE_COUNT": str(config.MAX_RECEIVE_COUNT),
+                "REGISTRY_TABLE": data.registry.table_name,
+                "APPLICATIONS_TABLE": data.applications.table_name,
+                "AGENCY_RECORDS_TABLE": data.agency_records.table_name,
+                "OUTBOX_TABLE": data.outbox.table_name,
+                "EVENT_BUS_NAME": bus.name,
+                "ID_HASH_SECRET_ARN": data.id_hash_secret.secret_arn,
+            },
+            description=f"Linked update for {agency.value}",
+        )
+        data.registry.grant_read_data(self.consumer)
+        for table in (data.applications, data.agency_records, data.outbox):
+            table.grant_read_write_data(self.consumer)
+        bus.bus.grant_put_events_to(self.consumer)
+        data.id_hash_secret.grant_read(self.consumer)
+
+        self.consumer.add_event_source(
+            aws_lambda_event_sources.SqsEventSource(
+                self.queue,
+                batch_size=10,
+                max_batching_window=Duration.seconds(1),
+                report_batch_item_failures=True,
+            )
+        )
+        # Records arriving here exhausted their retries: the consumer marks the linked
+        # update failed, so the application can still complete (with failures).
+        self.consumer.add_event_source(
+            aws_lambda_event_sources.SqsEventSource(
+                self.dead_letters, batch_size=10, report_batch_item_failures=True
+            )
+        )
+        self._pin_event_source_ids(self.consumer, name)
+
+        self.dead_letter_alarm = aws_cloudwatch.Alarm(
+            self,
+            f"{name}DeadLettersAlarm",
+            metric=self.dead_letters.metric_approximate_number_of_messages_visible(),
+            threshold=0,
+            comparison_operator=aws_cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluation_periods=1,
+            treat_missing_data=aws_cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_description=f"Linked updates for {agency.value} are dead-lettering",
+        )
+
+    @staticmethod
+    def _pin_event_source_ids(function: aws_lambda.Function, name: str) -> None:
+        mappings = [
+            child
+            for child in function.node.children
+            if isinstance(child, aws_lambda.EventSourceMapping)
+        ]
+        for mapping, suffix in zip(mappings, ("QueueSource", "DeadLettersSource"), strict=True):
+            pin_logical_id(mapping, f"LinkedUpdate{name}{suffix}")
+
+
+class LinkedUpdates(Construct):
+    """All agencies of the routing table, keyed by agency."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        defaults: FunctionDefaults,
+        data: DataStores,
+        bus: EventBus,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.agencies: dict[Agency, AgencyLink] = {
+            agency: AgencyLink(
+                self,
+                pascal(agency),
+                agency=agency,
+                fields=fields,
+                defaults=defaults,
+                data=data,
+                bus=bus,
+            )
+            for agency, fields in HELD_FIELDS.items()
+        }

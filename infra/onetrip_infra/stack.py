@@ -1,0 +1,43 @@
+"""The Onetrip stack: a thin composition of one construct per capability."""
+
+from __future__ import annotations
+
+from aws_cdk import Stack
+from constructs import Construct
+
+from onetrip_infra.config import FunctionDefaults
+from onetrip_infra.constructs.api import Api, OidcProvider
+from onetrip_infra.constructs.data import DataStores
+from onetrip_infra.constructs.events import EventBus
+from onetrip_infra.constructs.identity import IdentityChange
+from onetrip_infra.constructs.layer import DependencyLayer
+from onetrip_infra.constructs.linked_updates import LinkedUpdates
+from onetrip_infra.nag import acknowledge_stack_findings
+
+
+class OnetripStack(Stack):
+    """Shared building blocks are attributes so a capability is added with one line,
+    e.g. `self.petitions = PetitionWorkflow(self, "PetitionWorkflow", stack=self)`."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        oidc: OidcProvider | None = None,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        self.layer = DependencyLayer(self, "Dependencies").layer
+        self.defaults = FunctionDefaults(self.layer)
+        self.data = DataStores(self, "Data")
+        self.bus = EventBus(self, "Events")
+        self.api = Api(self, "Api", oidc=oidc)
+        self.identity = IdentityChange(
+            self, "IdentityChange", defaults=self.defaults, data=self.data, bus=self.bus,
+            api=self.api,
+        )  # fmt: skip
+        self.linked_updates = LinkedUpdates(
+            self, "LinkedUpdates", defaults=self.defaults, data=self.data, bus=self.bus
+        )
+        acknowledge_stack_findings(self, self.data)
