@@ -25,6 +25,7 @@ class Settings(BaseModel):
     id_hash_secret_arn: str = Field(default="", alias="ID_HASH_SECRET_ARN")
     state_machine_arn: str = Field(default="", alias="STATE_MACHINE_ARN")
     agency: str = Field(default="", alias="AGENCY")
+    dead_letter_queue_arn: str = Field(default="", alias="DEAD_LETTER_QUEUE_ARN")
     max_receive_count: int = Field(default=5, alias="MAX_RECEIVE_COUNT")
 
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from typing import Any
+
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from onetrip.api.auth import Caller, caller_from_claims
 from onetrip.api.problems import from_domain_error, from_validation_errors, problem
@@ -41,8 +48,32 @@ def make_api(*routers: Router) -> APIGatewayHttpResolver:
 
 def current_caller(router: Router) -> Caller:
     """The caller of the request `router` is handling now."""
-    claims = None
-    authorizer = router.current_event.request_context.authorizer
-    if authorizer is not None:
-        claims = authorizer.jwt_claim
-    return caller_from_claims(claims)
+    event: APIGatewayProxyEventV2 = router.current_event  # type: ignore[assignment]
+    authorizer = event.request_context.authorizer
+    return caller_from_claims(authorizer.jwt_claim if authorizer is not None else None)
+
+
+def json_response(status: int, body: Any) -> Response:
+    return Response(
+        status_code=status,
+        content_type="application/json",
+        body=json.dumps(body, ensure_ascii=False),
+    )
+
+
+def created(body: dict[str, Any]) -> Response:
+    return json_response(201, body)
+
+
+LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+
+
+def http_entry(*routers: Router) -> tuple[APIGatewayHttpResolver, LambdaHandler]:
+    """The resolver for these routers and the Lambda handler that serves it."""
+    app = make_api(*routers)
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return app.resolve(event, context)
+
+    return app, handler

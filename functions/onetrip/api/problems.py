@@ -31,9 +31,7 @@ _STATUS: list[tuple[type[DomainError], int, str]] = [
 ]
 
 
-def problem(
-    status: int, title: str, detail: str, errors: Iterable[FieldError] = ()
-) -> Response:
+def problem(status: int, title: str, detail: str, errors: Iterable[FieldError] = ()) -> Response:
     body: dict[str, Any] = {
         "type": f"https://onetrip.example/problems/{title.lower().replace(' ', '-')}",
         "title": title,
@@ -64,13 +62,14 @@ def _field_path(loc: Sequence[Any]) -> str:
 
 
 def from_validation_errors(errors: Sequence[Mapping[str, Any]]) -> Response:
-    if any(e.get("type") in ("json_invalid", "model_attributes_type") and
-           tuple(e.get("loc", ()))[:1] == ("body",) and len(e.get("loc", ())) <= 2
-           for e in errors):
+    if any(
+        e.get("type") in ("json_invalid", "model_attributes_type")
+        and tuple(e.get("loc", ()))[:1] == ("body",)
+        and len(e.get("loc", ())) <= 2
+        for e in errors
+    ):
         return problem(400, "Malformed request", "The request body is not a JSON object.")
-    field_errors = [
-        FieldError(_field_path(e.get("loc", ())), _message(e)) for e in errors
-    ]
+    field_errors = [FieldError(_field_path(e.get("loc", ())), _message(e)) for e in errors]
     detail = "; ".join(f"{fe.field}: {fe.message}" for fe in field_errors)
     return problem(422, "Invalid request", detail, field_errors)
 

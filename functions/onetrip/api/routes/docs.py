@@ -1,0 +1,27 @@
+"""Unauthenticated: health, the OpenAPI document and Swagger UI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from onetrip.api.openapi import openapi_json, swagger_html
+
+router = Router()
+
+
+@router.get("/health", summary="Liveness", tags=["meta"], include_in_schema=True)
+def health() -> dict[str, Any]:
+    return {"status": "ok"}
+
+
+@router.get("/openapi.json", summary="This API's OpenAPI document", tags=["meta"])
+def openapi() -> Response[Any]:
+    return Response(status_code=200, content_type="application/json", body=openapi_json())
+
+
+@router.get("/docs", summary="Swagger UI", tags=["meta"])
+def docs() -> Response[Any]:
+    return Response(status_code=200, content_type="text/html; charset=utf-8", body=swagger_html())

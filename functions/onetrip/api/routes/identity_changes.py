@@ -1,0 +1,110 @@
+"""/identity-changes — one window, one form (clerk), one decision (approver)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body as BodyParam
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from pydantic import Field
+
+from onetrip.api.app import created, current_caller, json_response
+from onetrip.api.schemas import Body
+from onetrip.logic import identity_changes as logic
+from onetrip.settings import get_settings
+
+router = Router()
+
+
+class Changes(Body):
+    surname: str | None = Field(default=None, max_length=100)
+    given_name: str | None = Field(default=None, max_length=100)
+    gender: Literal["male", "female"] | None = None
+    birth_date: date | None = None
+    ethnicity: str | None = Field(default=None, max_length=20)
+    id_number: str | None = Field(default=None, max_length=64)
+
+
+class Window(Body):
+    district: str = Field(min_length=1, max_length=50)
+    counter: str | None = Field(default=None, max_length=20)
+
+
+class ChangeForm(Body):
+    id_number: str = Field(min_length=1, max_length=64)
+    kind: Literal["change", "correction"]
+    changes: Changes
+    reason: str = Field(min_length=1, max_length=500)
+    window: Window
+
+
+class Decision(Body):
+    decision: Literal["approve", "reject"]
+    comment: str = Field(default="", max_length=1000)
+
+
+def _stores() -> logic.IdentityStores:
+    return logic.IdentityStores.from_settings(get_settings())
+
+
+@router.post(
+    "/identity-changes", summary="Submit an identity change (clerk)", tags=["identity-changes"]
+)
+def submit_change(body: Annotated[ChangeForm, BodyParam()]) -> Response[Any]:
+    request = logic.ChangeRequest(
+        id_number=body.id_number,
+        kind=body.kind,
+        changes=body.changes.model_dump(by_alias=True, exclude_none=True),
+        reason=body.reason,
+        window=body.window.model_dump(by_alias=True, exclude_none=True),
+    )
+    return created(logic.submit(_stores(), current_caller(router), request).as_api())
+
+
+@router.post(
+    "/identity-changes/<applicationId>/decision",
+    summary="Approve or reject (approver)",
+    tags=["identity-changes"],
+)
+def decide_change(
+    applicationId: str,  # noqa: N803 - path name from API.md
+    body: Annotated[Decision, BodyParam()],
+) -> dict[str, Any]:
+    application = logic.decide(
+        _stores(),
+        current_caller(router),
+        applicationId,
+        approve=body.decision == "approve",
+        comment=body.comment,
+    )
+    return application.as_api()
+
+
+@router.get(
+    "/identity-changes/<applicationId>",
+    summary="An application and its linked updates",
+    tags=["identity-changes"],
+)
+def get_change(applicationId: str) -> dict[str, Any]:  # noqa: N803
+    return logic.get(_stores(), current_caller(router), applicationId).as_api()
+
+
+@router.get(
+    "/identity-changes", summary="A person's applications, newest first", tags=["identity-changes"]
+)
+def list_changes(personId: Annotated[str, Query(min_length=1)]) -> Response[Any]:  # noqa: N803
+    found = logic.for_person(_stores(), current_caller(router), personId)
+    return json_response(200, [a.as_api() for a in found])
+
+
+@router.post(
+    "/identity-changes/<applicationId>/linked-updates/<agency>/retry",
+    summary="Retry a failed linked update (ops)",
+    tags=["identity-changes"],
+)
+def retry_linked_update(applicationId: str, agency: str) -> Response[Any]:  # noqa: N803
+    application = logic.retry(_stores(), current_caller(router), applicationId, agency)
+    return json_response(202, application.as_api())

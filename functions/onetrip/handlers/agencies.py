@@ -1,0 +1,6 @@
+"""Lambda entry for the /agencies routes."""
+
+from onetrip.api.app import http_entry
+from onetrip.api.routes import agencies
+
+app, handler = http_entry(agencies.router)

@@ -1,0 +1,6 @@
+"""Lambda entry for the /persons routes."""
+
+from onetrip.api.app import http_entry
+from onetrip.api.routes import persons
+
+app, handler = http_entry(persons.router)

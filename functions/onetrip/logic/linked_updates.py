@@ -1,0 +1,194 @@
+"""Linked updates (连锁变更): make one agency's record equal the registry, exactly once.
+
+Safe under redelivery and reordering by construction: a delivery never carries field
+values, it makes the record mirror the registry's *current* state, and only if the
+record mirrors an older registry version. A late or duplicate event therefore finds
+nothing to do and can never roll a record back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from onetrip.clock import now_iso
+from onetrip.dal.agency_records import AgencyRecordStore
+from onetrip.dal.applications import ApplicationStore
+from onetrip.dal.outbox import Outbox
+from onetrip.dal.registry import RegistryStore
+from onetrip.dal.transact import TransactionCancelled, Write, transact
+from onetrip.domain.application import FINAL_LINK, LinkStatus, Status, outcome
+from onetrip.domain.person import Person
+from onetrip.events import IdentityChangeCompleted
+from onetrip.routing import HELD_FIELDS, Agency
+from onetrip.settings import Settings
+
+logger = Logger(child=True)
+
+
+class RecordChangedMeanwhile(Exception):
+    """A concurrent write touched the record; the delivery is retried."""
+
+
+@dataclass(frozen=True)
+class LinkedStores:
+    registry: RegistryStore
+    applications: ApplicationStore
+    records: AgencyRecordStore
+    outbox: Outbox
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LinkedStores:
+        return cls(
+            registry=RegistryStore(settings.registry_table),
+            applications=ApplicationStore(settings.applications_table),
+            records=AgencyRecordStore(settings.agency_records_table),
+            outbox=Outbox(settings.outbox_table, settings.event_bus_name),
+        )
+
+
+def apply(stores: LinkedStores, agency: Agency, application_id: str, person_id: str) -> str:
+    """Settle this agency's linked update of the application; returns its status."""
+    application = stores.applications.get(application_id)
+    link = next(
+        (lu for lu in (application.linked_updates if application else []) if lu.agency == agency),
+        None,
+    )
+    if application is None or link is None:
+        logger.warning("no linked update for this agency", extra={"applicationId": application_id})
+        return "ignored"
+    if link.status in FINAL_LINK:
+        return str(link.status)  # a duplicate delivery: already settled
+    person = stores.registry.get_person(person_id)
+    if person is None:
+        raise LookupError("person not in the registry")
+    at = now_iso()
+    status, writes = _sync(stores, agency, person, application_id, at)
+    writes.append(
+        stores.applications.settle_link(
+            application_id,
+            agency,
+            status=status,
+            at=at,
+            from_statuses=(LinkStatus.PENDING,),
+        )
+    )
+    try:
+        transact(writes)
+    except TransactionCancelled as cancelled:
+        if cancelled.failed == [f"link:{agency}"]:
+            return "duplicate"  # a concurrent delivery settled it first
+        raise RecordChangedMeanwhile(",".join(cancelled.failed)) from cancelled
+    complete_if_final(stores, application_id)
+    return status
+
+
+def _sync(
+    stores: LinkedStores, agency: Agency, person: Person, application_id: str, at: str
+) -> tuple[str, list[Write]]:
+    record = _find(stores.records, agency, person)
+    if record is None:
+        return LinkStatus.NOT_APPLICABLE, []
+    if int(record.get("registryVersion", 0)) >= person.version:
+        return LinkStatus.APPLIED, []  # already mirrors this registry version or a newer one
+    fields = person.as_api()
+    mirrored: dict[str, Any] = {
+        **record,
+        **{held.value: fields[held.value] for held in HELD_FIELDS[agency]},
+        "registryVersion": person.version,
+        "version": int(record["version"]) + 1,
+        "updatedAt": at,
+        "lastApplicationId": application_id,
+    }
+    for key in ("pk", "sk", "kind"):
+        mirrored.pop(key, None)
+    if record["idNumber"] == person.id_number:
+        return LinkStatus.APPLIED, [
+            stores.records.put_record(agency, mirrored, expected_version=int(record["version"]))
+        ]
+    # Re-key: the record moves under the new number, the old number becomes an alias.
+    return LinkStatus.APPLIED, [
+        stores.records.put_record(agency, mirrored, expected_version=None),
+        stores.records.put_alias(
+            agency,
+            former=record["idNumber"],
+            current=person.id_number,
+            expected_version=int(record["version"]),
+            at=at,
+        ),
+    ]
+
+
+def _find(records: AgencyRecordStore, agency: Agency, person: Person) -> dict[str, Any] | None:
+    for number in person.all_id_numbers():
+        found = records.find(agency, number)
+        if found is not None:
+            return found
+    return None
+
+
+def give_up(stores: LinkedStores, agency: Agency, application_id: str, deliveries: int) -> None:
+    """The queue gave up on this delivery (it reached the DLQ): the update has failed."""
+    last = stores.applications.last_error(application_id, agency) or "unknown error"
+    try:
+        transact(
+            [
+                stores.applications.settle_link(
+                    application_id,
+                    agency,
+                    status=LinkStatus.FAILED,
+                    at=now_iso(),
+                    from_statuses=(LinkStatus.PENDING,),
+                    count_attempt=False,
+                    error=f"gave up after {deliveries} deliveries; last error: {last}",
+                )
+            ]
+        )
+    except TransactionCancelled:
+        return  # settled meanwhile (e.g. a retry already succeeded)
+    complete_if_final(stores, application_id)
+
+
+def note_failure(stores: LinkedStores, agency: Agency, application_id: str, error: str) -> None:
+    try:
+        stores.applications.note_failed_attempt(application_id, agency, at=now_iso(), error=error)
+    except Exception:  # noqa: BLE001 - bookkeeping only; the delivery is retried regardless
+        logger.exception("could not record the failed attempt")
+
+
+def complete_if_final(stores: LinkedStores | Any, application_id: str) -> None:
+    """Close the application once every linked update is final, and announce it once."""
+    application = stores.applications.get(application_id)
+    if application is None or application.status not in (
+        Status.APPLYING,
+        Status.COMPLETED_WITH_FAILURES,
+    ):
+        return
+    result = outcome(application.linked_updates)
+    if result is None or result == application.status:
+        return
+    at = now_iso()
+    event = IdentityChangeCompleted(
+        application_id=application_id,
+        person_id=application.person_id,
+        status=result.value,  # type: ignore[arg-type]
+        failed_agencies=[
+            lu.agency for lu in application.linked_updates if lu.status == LinkStatus.FAILED
+        ],
+    )
+    outbox_write, outbox_item = stores.outbox.entry(event)
+    try:
+        transact(
+            [
+                stores.applications.transition(
+                    application_id, expected=application.status, status=result
+                ),
+                stores.applications.timeline(application_id, at=at, event=result.value),
+                outbox_write,
+            ]
+        )
+    except TransactionCancelled:
+        return  # a concurrent consumer closed it first
+    stores.outbox.publish_quietly([outbox_item])
