@@ -58,12 +58,23 @@ def create_app(outdir: str | None = None, context: dict[str, Any] | None = None)
     return app
 
 
-def synth_template(context: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Synthesize into a temporary folder and return the Onetrip stack's template.
+def synth_template(
+    context: dict[str, Any] | None = None, *, outdir: str | None = None
+) -> dict[str, Any]:
+    """Synthesize and return the Onetrip stack's template (a dict, as CloudFormation sees it).
 
     Pass `{"aws:cdk:bundling-stacks": []}` to skip building the dependency layer (no pip).
+    The cloud assembly goes to a temporary folder, or to `outdir` when the caller wants
+    to keep it (e.g. to read validation-report.json). Raises if cdk-nag finds violations.
     """
-    with tempfile.TemporaryDirectory(prefix="onetrip-synth-") as outdir:
-        assembly = create_app(outdir=outdir, context=context).synth()
-        template_path = Path(outdir) / assembly.get_stack_by_name(STACK_NAME).template_file
-        return json.loads(template_path.read_text())
+    if outdir is not None:
+        return _synth_into(outdir, context)
+    with tempfile.TemporaryDirectory(prefix="onetrip-synth-") as tmp:
+        return _synth_into(tmp, context)
+
+
+def _synth_into(outdir: str, context: dict[str, Any] | None) -> dict[str, Any]:
+    assembly = create_app(outdir=outdir, context=context).synth()
+    template_path = Path(outdir) / assembly.get_stack_by_name(STACK_NAME).template_file
+    template: dict[str, Any] = json.loads(template_path.read_text())
+    return template

@@ -16,7 +16,7 @@ from onetrip_infra import config
 
 # The Lambda runtime ships these; pip pulls them in via aws-xray-sdk, and they are most of
 # the layer's size (botocore alone is ~32 MB of a 250 MB unzipped limit).
-_PROVIDED_BY_RUNTIME = ("boto3", "botocore", "s3transfer", "jmespath")
+_PROVIDED_BY_RUNTIME = ("boto3", "botocore", "s3transfer")
 
 
 @jsii.implements(ILocalBundling)
@@ -27,7 +27,8 @@ class PipPlatformInstall:
     def __init__(self, source: Path) -> None:
         self._requirements = source / "requirements.txt"
 
-    def try_bundle(self, output_dir: str, **_options: Any) -> bool:
+    # jsii calls back with the BundlingOptions struct as a positional argument.
+    def try_bundle(self, output_dir: str, _options: Any = None, **_kwargs: Any) -> bool:
         target = Path(output_dir) / "python"
         subprocess.run(
             [

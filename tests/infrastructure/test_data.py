@@ -1,0 +1,48 @@
+"""Tables, key and secret: keys, billing, PITR, encryption, retention."""
+
+from __future__ import annotations
+
+import pytest
+
+
+TABLES = ["Registry", "Applications", "AgencyRecords", "Outbox"]
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_table_is_pk_sk_on_demand_with_pitr_and_the_cmk(synth, table: str) -> None:
+    resource = synth.resources[table]
+    props = resource["Properties"]
+
+    assert resource["Type"] == "AWS::DynamoDB::Table"
+    assert props["KeySchema"] == [
+        {"AttributeName": "pk", "KeyType": "HASH"},
+        {"AttributeName": "sk", "KeyType": "RANGE"},
+    ]
+    assert {"AttributeName": "pk", "AttributeType": "S"} in props["AttributeDefinitions"]
+    assert {"AttributeName": "sk", "AttributeType": "S"} in props["AttributeDefinitions"]
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert props["SSESpecification"] == {
+        "KMSMasterKeyId": {"Fn::GetAtt": ["DataKey", "Arn"]},
+        "SSEEnabled": True,
+        "SSEType": "KMS",
+    }
+    assert resource["DeletionPolicy"] == "Retain"
+
+
+def test_applications_has_the_by_person_index(synth) -> None:
+    (index,) = synth.props("Applications")["GlobalSecondaryIndexes"]
+
+    assert index["IndexName"] == "byPerson"
+    assert index["KeySchema"] == [
+        {"AttributeName": "gsi1pk", "KeyType": "HASH"},
+        {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
+    ]
+    assert index["Projection"] == {"ProjectionType": "ALL"}
+
+
+def test_the_data_key_rotates_and_encrypts_the_id_hash_secret(synth) -> None:
+    assert synth.props("DataKey")["EnableKeyRotation"] is True
+    secret = synth.props("IdHashKey")
+    assert secret["KmsKeyId"] == {"Fn::GetAtt": ["DataKey", "Arn"]}
+    assert secret["GenerateSecretString"]["PasswordLength"] == 64
