@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 
 def now() -> datetime:
@@ -24,3 +26,11 @@ def now_iso() -> str:
 def new_id(prefix: str) -> str:
     """Opaque ids: a short prefix says what it is, the rest says nothing about the person."""
     return f"{prefix}_{uuid.uuid4().hex}"
+
+
+def scheduled_time(event: Mapping[str, Any]) -> datetime:
+    """The instant a scheduled invocation stands for (its `time`), else now."""
+    raw = event.get("time") if isinstance(event, Mapping) else None
+    if not raw:
+        return now()
+    return datetime.fromisoformat(str(raw).replace("Z", "+00:00")).astimezone(UTC)

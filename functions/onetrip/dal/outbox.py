@@ -7,7 +7,7 @@ may be published twice; every consumer is idempotent).
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -74,12 +74,12 @@ class Outbox:
         except Exception:  # noqa: BLE001 - the committed change stands; the relay publishes
             logger.exception("publishing after commit failed; left for the outbox relay")
 
-    def stragglers(self, *, older_than: timedelta) -> list[dict[str, Any]]:
-        """Events committed at least `older_than` ago and still unpublished.
+    def stragglers(self, *, before: datetime) -> list[dict[str, Any]]:
+        """Events committed before `before` and still unpublished.
 
         A scan: the table holds only in-flight events (normally none), so it stays tiny.
         """
-        cutoff = iso(now() - older_than)
+        cutoff = iso(before)
         items: list[dict[str, Any]] = []
         kwargs: dict[str, Any] = {
             "TableName": self.table,

@@ -76,7 +76,10 @@ class Application:
             "personId": self.person_id,
             "idNumber": self.id_number,
             "kind": self.kind,
-            "changes": self.changes,
+            # "to" is null for a number the system allocates at approval.
+            "changes": {
+                k: {"from": v.get("from"), "to": v.get("to")} for k, v in self.changes.items()
+            },
             "reason": self.reason,
             "window": self.window,
             "submittedAt": self.submitted_at,

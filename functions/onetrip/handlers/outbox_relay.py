@@ -8,6 +8,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from onetrip.clock import scheduled_time
 from onetrip.dal.outbox import Outbox
 from onetrip.settings import get_settings
 
@@ -21,7 +22,8 @@ GRACE = timedelta(seconds=30)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     settings = get_settings()
     outbox = Outbox(settings.outbox_table, settings.event_bus_name)
-    stragglers = outbox.stragglers(older_than=GRACE)
+    # "Now" is the schedule's time, so a replayed or late invocation judges ages correctly.
+    stragglers = outbox.stragglers(before=scheduled_time(event) - GRACE)
     published = outbox.publish(stragglers) if stragglers else 0
     logger.info("outbox relay", extra={"found": len(stragglers), "published": published})
     return {"found": len(stragglers), "published": published}

@@ -186,7 +186,7 @@ def _approve(
             _commit_approval(stores, application, person, updated, changes, decided, at, by)
             return
         except TransactionCancelled as cancelled:
-            if cancelled.failed == ["id_index"] and application.changes["idNumber"]["to"] is None:
+            if cancelled.failed == ["id_index"] and _allocates_number(application):
                 continue  # someone claimed this allocated number first: take another
             if "id_index" in cancelled.failed:
                 raise Conflict(
@@ -199,8 +199,7 @@ def _approve(
 
 def _number_choices(application: Application, person: Person) -> Iterable[str | None]:
     """None when the number doesn't change or was given; else allocation candidates."""
-    change = application.changes.get("idNumber")
-    if change is None or change["to"] is not None:
+    if not _allocates_number(application):
         return [None]
     birth = date.fromisoformat(
         application.changes.get("birthDate", {}).get("to") or person.birth_date
@@ -208,6 +207,11 @@ def _number_choices(application: Application, person: Person) -> Iterable[str | 
     gender = cast(Gender, application.changes.get("gender", {}).get("to") or person.gender)
     candidates = id_number.candidates(id_number.region_of(person.id_number), birth, gender)
     return (n for n, _ in zip(candidates, range(_ALLOCATION_TRIES), strict=False))
+
+
+def _allocates_number(application: Application) -> bool:
+    change = application.changes.get("idNumber")
+    return change is not None and change.get("to") is None
 
 
 def _commit_approval(

@@ -1,0 +1,376 @@
+"""LocalCloud: the whole topology in moto, with functions invoked in this process.
+
+For integration tests. It shares template reading and provisioning with `onetrip local`;
+the difference is that functions run here (environment swapped per invocation) and
+triggers run when a test asks (`deliver`, `fire_schedule`), so tests are deterministic.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import re
+import sys
+import threading
+import time
+import traceback
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from onetrip_local.apigw import (
+    ApiResult,
+    HttpRequest,
+    build_event,
+    internal_error_result,
+    match_route,
+    not_found_result,
+    problem_result,
+    response_from_result,
+)
+from onetrip_local.moto_server import MotoServer
+from onetrip_local.provision import EventSourceMapping, FunctionSpec, Options, Topology, provision
+from onetrip_local.template import Template, load_template
+from onetrip_local.tokens import InvalidToken, Verifier
+from onetrip_local.triggers import (
+    LambdaContext,
+    failed_message_ids,
+    function_environment,
+    scheduled_event,
+    sqs_event,
+)
+
+DEFAULT_REGION = "us-east-1"
+
+
+@dataclass
+class DeliveryReport:
+    rounds: int = 0
+    invocations: Counter[str] = field(default_factory=Counter)
+    records: Counter[str] = field(default_factory=Counter)
+    failures: Counter[str] = field(default_factory=Counter)  # records left for redelivery
+    errors: list[str] = field(default_factory=list)  # tracebacks of raised exceptions
+    drained: bool = False
+
+
+class LocalCloud:
+    def __init__(
+        self, template: Template, *, region: str, server: MotoServer, options: Options
+    ) -> None:
+        self.template = template
+        self.region = region
+        self.endpoint_url = server.endpoint_url
+        self._server = server
+        self._options = options
+        self._lock = threading.RLock()
+        self._verifier: Verifier | None = None
+        self.topology: Topology = self._provision()
+        _LIVE.append(self)
+
+    @classmethod
+    def start(
+        cls,
+        template: Template | str | Path | None = None,
+        *,
+        context: Mapping[str, Any] | None = None,
+        region: str | None = None,
+        max_visibility_timeout: int | None = None,
+        code_paths: Sequence[str | Path] = (),
+    ) -> LocalCloud:
+        """Start moto on a free port and provision the template (the app's by default).
+
+        `code_paths`: where handler modules live besides `functions/` (test-only stacks).
+        """
+        for code_path in code_paths:
+            if str(code_path) not in sys.path:
+                sys.path.insert(0, str(code_path))
+        if template is None:
+            template = load_template(context)
+        elif not isinstance(template, dict):
+            template = json.loads(Path(template).read_text())
+        region = region or str((context or {}).get("region") or DEFAULT_REGION)
+        server = _shared_server()
+        # In-process code (tests, handlers) reaches moto through the standard variables.
+        os.environ.update(
+            {
+                "AWS_ENDPOINT_URL": server.endpoint_url,
+                "AWS_ACCESS_KEY_ID": "testing",
+                "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_DEFAULT_REGION": region,
+                "AWS_REGION": region,
+            }
+        )
+        options = Options(max_visibility_timeout=max_visibility_timeout)
+        return cls(template, region=region, server=server, options=options)
+
+    def _provision(self) -> Topology:
+        return provision(
+            self.template, endpoint_url=self.endpoint_url, region=self.region,
+            options=self._options,
+        )  # fmt: skip
+
+    def reset(self) -> None:
+        """Wipe moto's state and provision again (fast: no synth, same secret values).
+
+        moto's backends are per process, so every live LocalCloud is provisioned again.
+        """
+        with self._lock:
+            self._server.reset()
+            for cloud in _LIVE:
+                cloud.topology = cloud._provision()
+
+    def stop(self) -> None:
+        global _SERVER
+        if self in _LIVE:
+            _LIVE.remove(self)
+        if not _LIVE and _SERVER is not None:
+            _SERVER.stop()
+            _SERVER = None
+
+    # -- look-ups -----------------------------------------------------------------------
+
+    def table(self, name: str) -> str:
+        return self.topology.tables[self._lookup(self.topology.tables, name)]
+
+    def queue_url(self, name: str) -> str:
+        return self.topology.queues[self._lookup(self.topology.queues, name)].url
+
+    def queue_arn(self, name: str) -> str:
+        return self.topology.queues[self._lookup(self.topology.queues, name)].arn
+
+    def state_machine_arn(self, name: str | None = None) -> str:
+        machines = self.topology.state_machines
+        if name is None and len(machines) == 1:
+            return next(iter(machines.values()))
+        return machines[self._lookup(machines, name or "")]
+
+    def secret_arn(self, name: str) -> str:
+        return self.topology.secrets[self._lookup(self.topology.secrets, name)]
+
+    @property
+    def bus_name(self) -> str:
+        (name,) = self.topology.buses.values()
+        return name
+
+    def function(self, name: str) -> FunctionSpec:
+        return self.topology.functions[self._lookup(self.topology.functions, name)]
+
+    def env_for(self, function: str) -> dict[str, str]:
+        return function_environment(
+            self.function(function), endpoint_url=self.endpoint_url, region=self.region
+        )
+
+    def boto(self, service: str) -> Any:
+        return _client(service, self.endpoint_url, self.region)
+
+    def _lookup(self, mapping: Mapping[str, Any], name: str) -> str:
+        """A logical id; else the resource whose CDK path has `name` as a segment, or whose
+        logical id is `name` plus CDK's 8-hex hash; else an unambiguous prefix."""
+        if name in mapping:
+            return name
+        paths = self.topology.paths
+        tiers = [
+            [lid for lid in mapping if name in paths.get(lid, "").split("/")],
+            [lid for lid in mapping if re.fullmatch(re.escape(name) + "[0-9A-F]{8}", lid)],
+            [lid for lid in mapping if lid.startswith(name)],
+        ]
+        for candidates in tiers:
+            if len(candidates) == 1:
+                return candidates[0]
+        raise KeyError(f"{name!r} names no single one of {sorted(mapping)}")
+
+    # -- invocation ---------------------------------------------------------------------
+
+    def invoke(self, function: str, event: Any) -> Any:
+        """Run the function's handler here, with exactly its environment (as in Lambda)."""
+        spec = self.function(function)
+        module_name, attr = spec.module_and_attr
+        with self._lock, _environment(self.env_for(spec.logical_id)):
+            handler = getattr(importlib.import_module(module_name), attr)
+            return handler(event, LambdaContext.for_function(spec))
+
+    def api(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        claims: Mapping[str, Any] | None = None,
+        raw_body: bytes | str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> ApiResult:
+        """One request through the emulated HTTP API: route, authorizer, function.
+
+        `claims` are the verified token's claims (rendered as API Gateway renders them);
+        without them an `Authorization` header is verified like `onetrip local` does.
+        """
+        path, _, query = path.partition("?")
+        request_headers = {k.lower(): v for k, v in (headers or {}).items()}
+        data: bytes | None = None
+        if raw_body is not None:
+            data = raw_body.encode() if isinstance(raw_body, str) else raw_body
+        elif body is not None:
+            data = json.dumps(body).encode()
+            request_headers.setdefault("content-type", "application/json")
+        if data is not None:
+            request_headers.setdefault("content-length", str(len(data)))
+        request_headers.setdefault("host", "127.0.0.1")
+        match = match_route(self.topology.routes, method, path)
+        if match is None:
+            return not_found_result()
+        if match.route.is_public:
+            claims = None
+        elif claims is None:
+            try:
+                claims = self.verifier.claims(request_headers.get("authorization"))
+            except InvalidToken as error:
+                return problem_result(401, "Unauthorized", f"Bearer token rejected: {error}.")
+        request = HttpRequest(method, path, query, request_headers, data)
+        event = build_event(request, match, claims=claims, account=self.topology.account)
+        try:
+            result = self.invoke(match.route.function, event)
+        except Exception:
+            return internal_error_result(traceback.format_exc())
+        return response_from_result(result)
+
+    @property
+    def verifier(self) -> Verifier:
+        if self._verifier is None:
+            self._verifier = Verifier()
+        return self._verifier
+
+    def deliver(self, max_rounds: int = 50, *, wait_seconds: float = 0.0) -> DeliveryReport:
+        """Run every SQS event source mapping until its queue is empty.
+
+        Failed records are made visible again at once, so redelivery and moto's DLQ
+        redrive (after maxReceiveCount) happen without waiting for visibility timeouts.
+        `wait_seconds` waits that long for the first message (Step Functions sends its
+        task messages from a background thread).
+        """
+        report = DeliveryReport()
+        deadline = time.monotonic() + wait_seconds
+        idle_rounds = 0
+        while report.rounds < max_rounds:
+            report.rounds += 1
+            busy = False
+            for mapping in self.topology.event_source_mappings:
+                if mapping.enabled:
+                    busy |= self._deliver_batch(mapping, report)
+            if busy:
+                idle_rounds = 0
+                continue
+            if not report.records and time.monotonic() < deadline:
+                time.sleep(0.1)
+                continue
+            # moto redrives to a DLQ during a receive that returns nothing: one more
+            # idle round lets the DLQ's own mapping see the message.
+            idle_rounds += 1
+            if idle_rounds >= 2:
+                report.drained = True
+                break
+        return report
+
+    def _deliver_batch(self, mapping: EventSourceMapping, report: DeliveryReport) -> bool:
+        queue = self.topology.queues[mapping.queue]
+        sqs = self.boto("sqs")
+        messages: list[dict[str, Any]] = []
+        while len(messages) < mapping.batch_size:
+            got = sqs.receive_message(
+                QueueUrl=queue.url,
+                MaxNumberOfMessages=min(10, mapping.batch_size - len(messages)),
+                AttributeNames=["All"],
+                MessageAttributeNames=["All"],
+            ).get("Messages", [])
+            if not got:
+                break
+            messages.extend(got)
+        if not messages:
+            return False
+        event = sqs_event(messages, queue, self.region)
+        report.invocations[mapping.function] += 1
+        report.records[mapping.function] += len(messages)
+        try:
+            result = self.invoke(mapping.function, event)
+            failed = failed_message_ids(
+                result, event, reports_failures=mapping.report_batch_item_failures
+            )
+        except Exception:
+            report.errors.append(traceback.format_exc())
+            failed = {m["MessageId"] for m in messages}
+        report.failures[mapping.function] += len(failed)
+        done = [m for m in messages if m["MessageId"] not in failed]
+        retry = [m for m in messages if m["MessageId"] in failed]
+        for chunk in _chunks(done):
+            sqs.delete_message_batch(QueueUrl=queue.url, Entries=chunk)
+        for chunk in _chunks(retry):
+            entries = [{**entry, "VisibilityTimeout": 0} for entry in chunk]
+            sqs.change_message_visibility_batch(QueueUrl=queue.url, Entries=entries)
+        return True
+
+    def fire_schedule(self, target_function: str, at: datetime) -> Any:
+        """Invoke the function of the schedule that targets `target_function`, as of `at`."""
+        logical_id = self.function(target_function).logical_id
+        schedule = next(s for s in self.topology.schedules if s.function == logical_id)
+        event = scheduled_event(schedule, at, region=self.region, account=self.topology.account)
+        return self.invoke(logical_id, event)
+
+
+# moto keeps its backends in module globals: one server per process serves every cloud.
+_SERVER: MotoServer | None = None
+_LIVE: list[LocalCloud] = []
+
+
+def _shared_server() -> MotoServer:
+    global _SERVER
+    if _SERVER is None:
+        _SERVER = MotoServer()
+    return _SERVER
+
+
+def _chunks(messages: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    entries = [
+        {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)
+    ]
+    return [entries[i : i + 10] for i in range(0, len(entries), 10)]
+
+
+@cache
+def _client(service: str, endpoint_url: str, region: str) -> Any:
+    return boto3.client(  # type: ignore[call-overload]
+        service,
+        endpoint_url=endpoint_url,
+        region_name=region,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+class _environment:
+    """Swap os.environ for one invocation and forget settings read under the old one."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._env = env
+        self._saved: dict[str, str] = {}
+
+    def __enter__(self) -> None:
+        self._saved = dict(os.environ)
+        os.environ.update(self._env)
+        _forget_settings()
+
+    def __exit__(self, *exc: object) -> None:
+        os.environ.clear()
+        os.environ.update(self._saved)
+        _forget_settings()
+
+
+def _forget_settings() -> None:
+    from onetrip.settings import get_settings
+
+    get_settings.cache_clear()

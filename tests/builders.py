@@ -1,0 +1,67 @@
+"""Test data builders: valid ID numbers, persons, agency records, callers' claims."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from datetime import date
+from typing import Any
+
+from onetrip.domain.id_number import check_character
+from onetrip.routing import HELD_FIELDS, Agency
+
+_rng = random.Random()
+_sequences = itertools.count(_rng.randrange(1, 400))
+
+
+def id_number(
+    birth: date = date(1990, 3, 7),
+    gender: str = "male",
+    region: str = "330203",
+    sequence: int | None = None,
+) -> str:
+    """A valid GB 11643 number; a fresh sequence code each call unless one is given."""
+    if sequence is None:
+        sequence = next(_sequences) % 499 + 1
+    sequence = sequence * 2 + (1 if gender == "male" else 0)
+    sequence = sequence % 1000 or (1 if gender == "male" else 2)
+    body = f"{region}{birth:%Y%m%d}{sequence:03d}"
+    return body + check_character(body)
+
+
+def unique_birth() -> date:
+    """Random dates keep numbers unique across a session sharing one moto server."""
+    return date(1950, 1, 1).fromordinal(date(1950, 1, 1).toordinal() + _rng.randrange(20000))
+
+
+def claims(role: str, sub: str | None = None, **extra: str) -> dict[str, Any]:
+    custom = {f"custom:{key}": value for key, value in extra.items()}
+    return {"sub": sub or f"{role}-user", "cognito:groups": [role], **custom}
+
+
+REGISTRAR = claims("registrar")
+CLERK = claims("clerk")
+APPROVER = claims("approver")
+OPS = claims("ops")
+
+
+def person_body(gender: str = "male", **overrides: Any) -> dict[str, Any]:
+    birth = unique_birth()
+    body = {
+        "idNumber": id_number(birth, gender),
+        "surname": "王",
+        "givenName": "小明",
+        "gender": gender,
+        "birthDate": birth.isoformat(),
+        "ethnicity": "汉族",
+        "district": "海曙区",
+    }
+    body.update(overrides)
+    return body
+
+
+def agency_record_body(agency: Agency, person: dict[str, Any], reference: str) -> dict[str, Any]:
+    body = {"reference": reference}
+    for held in HELD_FIELDS[agency]:
+        body[held.value] = person[held.value]
+    return body
