@@ -58,3 +58,38 @@ class IdentityChangeCompleted(EventDetail):
     person_id: str = Field(alias="personId")
     status: Literal["completed", "completed_with_failures"]
     failed_agencies: list[str] = Field(default_factory=list, alias="failedAgencies")
+
+
+class TaskReminder(EventDetail):
+    """A reminder (催办) recorded on an open petition task."""
+
+    source: ClassVar[str] = PETITION_SOURCE
+    detail_type: ClassVar[str] = "TaskReminder"
+
+    task_id: str = Field(alias="taskId")
+    petition_id: str = Field(alias="petitionId")
+    step: str
+    kind: Literal["half", "eighty", "due", "overdue"]
+    ordinal: int = 0
+
+
+class TaskEscalated(EventDetail):
+    """An overdue petition task handed up to the leader (督办)."""
+
+    source: ClassVar[str] = PETITION_SOURCE
+    detail_type: ClassVar[str] = "TaskEscalated"
+
+    task_id: str = Field(alias="taskId")
+    petition_id: str = Field(alias="petitionId")
+    step: str
+    escalated_to: str = Field(alias="escalatedTo")
+
+
+class PetitionClosed(EventDetail):
+    """A petition left the workflow: closed after accountability, or not accepted."""
+
+    source: ClassVar[str] = PETITION_SOURCE
+    detail_type: ClassVar[str] = "PetitionClosed"
+
+    petition_id: str = Field(alias="petitionId")
+    status: Literal["closed", "not_accepted"]

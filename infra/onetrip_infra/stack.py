@@ -12,7 +12,7 @@ from onetrip_infra.constructs.events import EventBus
 from onetrip_infra.constructs.identity import IdentityChange
 from onetrip_infra.constructs.layer import DependencyLayer
 from onetrip_infra.constructs.linked_updates import LinkedUpdates
-from onetrip_infra.nag import acknowledge_stack_findings
+from onetrip_infra.constructs.petitions import PetitionWorkflow
 
 
 class OnetripStack(Stack):
@@ -40,4 +40,7 @@ class OnetripStack(Stack):
         self.linked_updates = LinkedUpdates(
             self, "LinkedUpdates", defaults=self.defaults, data=self.data, bus=self.bus
         )
-        acknowledge_stack_findings(self, self.data)
+        self.petitions = PetitionWorkflow(
+            self, "PetitionWorkflow", defaults=self.defaults, data=self.data, bus=self.bus,
+            api=self.api,
+        )  # fmt: skip

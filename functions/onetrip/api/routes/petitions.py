@@ -1,0 +1,90 @@
+"""/petitions — 一案三评八步法: register, read, list, search by ID number, extend."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+
+from onetrip.api.app import current_caller
+from onetrip.dal.id_hash import id_hash
+from onetrip.dal.petition_workflow import Workflow
+from onetrip.dal.petitions import PetitionStore
+from onetrip.domain.petition import (
+    ExtensionRequest,
+    NewPetition,
+    PetitionSearch,
+    PetitionStatus,
+    PetitionStep,
+    utc_now,
+)
+from onetrip.logic import petitions
+from onetrip.settings import get_settings
+
+router = Router()
+
+
+@lru_cache(maxsize=1)
+def _store() -> PetitionStore:
+    return PetitionStore(get_settings().petitions_table)
+
+
+@lru_cache(maxsize=1)
+def _workflow() -> Workflow:
+    return Workflow(get_settings().state_machine_arn)
+
+
+@router.post(
+    "/petitions",
+    summary="Register a petition (petition_office; a citizen online for themselves)",
+    tags=["petitions"],
+)
+def register_petition(body: Annotated[NewPetition, Body()]) -> Response:
+    petition = petitions.register(
+        _store(), _workflow(), id_hash, current_caller(router), body, utc_now()
+    )
+    return Response(
+        status_code=201,
+        content_type="application/json",
+        body=json.dumps(petition, ensure_ascii=False),
+    )
+
+
+@router.get("/petitions", summary="List petitions by status and current step", tags=["petitions"])
+def list_petitions(
+    status: Annotated[PetitionStatus | None, Query()] = None,
+    step: Annotated[PetitionStep | None, Query()] = None,
+) -> list[dict[str, Any]]:
+    return petitions.list_petitions(
+        _store(), id_hash, current_caller(router), status=status, step=step
+    )
+
+
+@router.post(
+    "/petitions/search",
+    summary="All petitions of one petitioner, by ID number in the body (petition_office)",
+    tags=["petitions"],
+)
+def search_petitions(body: Annotated[PetitionSearch, Body()]) -> list[dict[str, Any]]:
+    return petitions.search(_store(), id_hash, current_caller(router), body.petitioner_id_number)
+
+
+@router.get("/petitions/<petitionId>", summary="Get a petition", tags=["petitions"])
+def get_petition(petitionId: str) -> dict[str, Any]:  # noqa: N803 - path name from API.md
+    return petitions.get(_store(), current_caller(router), petitionId)
+
+
+@router.post(
+    "/petitions/<petitionId>/extension",
+    summary="Extend the conclusion deadline once, by 1-30 days (leader)",
+    tags=["petitions"],
+)
+def extend_petition(
+    petitionId: str,  # noqa: N803 - path name from API.md
+    body: Annotated[ExtensionRequest, Body()],
+) -> dict[str, Any]:
+    return petitions.extend(_store(), current_caller(router), petitionId, body, utc_now())

@@ -1,0 +1,35 @@
+"""/stats — petition figures for a period (China Standard Time days, both inclusive)."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from onetrip.api.app import current_caller
+from onetrip.dal.petitions import PetitionStore
+from onetrip.domain.petition import utc_now
+from onetrip.logic import stats
+from onetrip.settings import get_settings
+
+router = Router()
+
+
+@lru_cache(maxsize=1)
+def _store() -> PetitionStore:
+    return PetitionStore(get_settings().petitions_table)
+
+
+@router.get(
+    "/stats/petitions",
+    summary="Petition KPIs for petitions received from..to (ops, petition_office, leader)",
+    tags=["stats"],
+)
+def petition_stats(
+    from_: Annotated[date, Query(alias="from")],
+    to: Annotated[date, Query()],
+) -> dict[str, Any]:
+    return stats.petition_stats(_store(), current_caller(router), from_, to, utc_now())

@@ -1,0 +1,62 @@
+"""Step Functions and EventBridge calls of the petition workflow.
+
+Execution input and task outputs carry ids and flags only: Step Functions keeps state
+and history for 90 days outside our tables, so no personal data goes there.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from onetrip.dal.aws import client
+from onetrip.events import EventDetail
+
+
+class Workflow:
+    def __init__(self, state_machine_arn: str, sfn: Any = None) -> None:
+        self.state_machine_arn = state_machine_arn
+        self._sfn = sfn
+
+    @property
+    def sfn(self) -> Any:
+        return self._sfn or client("stepfunctions")
+
+    def start(self, petition_id: str) -> str:
+        # Named after the petition: a retried start cannot run a second workflow.
+        response = self.sfn.start_execution(
+            stateMachineArn=self.state_machine_arn,
+            name=petition_id,
+            input=json.dumps({"petitionId": petition_id}),
+        )
+        return str(response["executionArn"])
+
+    def resume(self, task_token: str, output: Mapping[str, Any]) -> None:
+        self.sfn.send_task_success(taskToken=task_token, output=json.dumps(dict(output)))
+
+
+class EventPublisher:
+    def __init__(self, bus_name: str, events: Any = None) -> None:
+        self.bus_name = bus_name
+        self._events = events
+
+    @property
+    def events(self) -> Any:
+        return self._events or client("events")
+
+    def publish(self, details: Sequence[EventDetail]) -> None:
+        # PutEvents takes at most 10 entries per call.
+        for start in range(0, len(details), 10):
+            entries = [
+                {
+                    "Source": d.source,
+                    "DetailType": d.detail_type,
+                    "Detail": d.to_json(),
+                    "EventBusName": self.bus_name,
+                }
+                for d in details[start : start + 10]
+            ]
+            response = self.events.put_events(Entries=entries)
+            if response.get("FailedEntryCount"):
+                raise RuntimeError(f"{response['FailedEntryCount']} events were not published")

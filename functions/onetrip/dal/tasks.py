@@ -1,0 +1,254 @@
+"""The Tasks table: one item per human task of the petition workflow, plus its reminders.
+
+Keys: pk = TASK#<taskId>; sk = TASK for the task, REMINDER#<kind>#<ordinal> for each
+reminder (the conditional put on that key is what makes a reminder happen once).
+GSIs, sparse (their keys are removed when the task completes, so only open tasks are in):
+- byAssignee (assigneeKey = ROLE#<role> | UNIT#<unit>, dueAt): worklists;
+- openByReminder (openShard = OPEN#<0-9>, remindAt = when its next reminder falls due):
+  the reminder sweep queries `remindAt <= now` per shard, no scan; ten shards keep a
+  burst of openings off one partition;
+- byEscalation (escalationKey = ROLE#leader, dueAt): escalated tasks on the leader's list.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from onetrip.dal import dynamo
+from onetrip.dal.aws import client
+from onetrip.dal.petitions import petition_key, petition_update
+from onetrip.domain.petition import PetitionChanges
+from onetrip.errors import Conflict
+
+BY_ASSIGNEE = "byAssignee"
+OPEN_BY_REMINDER = "openByReminder"
+BY_ESCALATION = "byEscalation"
+OPEN_SHARDS = 10
+_SK = "TASK"
+
+
+def task_key(task_id: str) -> dict[str, Any]:
+    return dynamo.to_item({"pk": f"TASK#{task_id}", "sk": _SK})
+
+
+def open_shard(task_id: str) -> str:
+    return f"OPEN#{zlib.crc32(task_id.encode()) % OPEN_SHARDS}"
+
+
+def role_key(role: str) -> str:
+    return f"ROLE#{role}"
+
+
+def unit_key(unit: str) -> str:
+    return f"UNIT#{unit}"
+
+
+def _cancelled_by_condition(error: ClientError, index: int) -> bool:
+    reasons = dynamo.cancellation_reasons(error)
+    return len(reasons) > index and reasons[index] == "ConditionalCheckFailed"
+
+
+class TaskStore:
+    def __init__(self, tasks_table: str, petitions_table: str, ddb: Any = None) -> None:
+        self.table = tasks_table
+        self.petitions_table = petitions_table
+        self._ddb = ddb
+
+    @property
+    def ddb(self) -> Any:
+        return self._ddb or client("dynamodb")
+
+    def open(self, task: Mapping[str, Any], step_entry: Mapping[str, Any]) -> bool:
+        """Write the task and its entry on the petition; False if it was already open
+        (a redelivered message), in which case nothing changes."""
+        task_id = task["taskId"]
+        item = {
+            **task,
+            "pk": f"TASK#{task_id}",
+            "sk": _SK,
+            "openShard": open_shard(task_id),
+        }
+        try:
+            self.ddb.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self.table,
+                            "Item": dynamo.to_item(item),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self.petitions_table,
+                            "Key": petition_key(task["petitionId"]),
+                            "UpdateExpression": "SET #steps.#tid = :entry, currentStep = :step",
+                            "ConditionExpression": "attribute_exists(pk)",
+                            "ExpressionAttributeNames": {"#steps": "steps", "#tid": task_id},
+                            "ExpressionAttributeValues": dynamo.values(
+                                {":entry": dict(step_entry), ":step": task["step"]}
+                            ),
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if _cancelled_by_condition(error, 0):
+                return False
+            raise
+        return True
+
+    def get(self, task_id: str) -> dict[str, Any] | None:
+        response = self.ddb.get_item(
+            TableName=self.table, Key=task_key(task_id), ConsistentRead=True
+        )
+        item = response.get("Item")
+        return dynamo.from_item(item) if item else None
+
+    def complete(
+        self,
+        task_id: str,
+        *,
+        petition_id: str,
+        completed_at: str,
+        completed_by: str,
+        outcome: Mapping[str, Any],
+        changes: PetitionChanges,
+    ) -> dict[str, Any]:
+        """Mark the task completed and record its outcome on the petition, atomically;
+        Conflict if the task is no longer open (completed twice, or concurrently)."""
+        try:
+            self.ddb.transact_write_items(
+                TransactItems=[
+                    {
+                        "Update": {
+                            "TableName": self.table,
+                            "Key": task_key(task_id),
+                            "UpdateExpression": (
+                                "SET #status = :done, completedAt = :at, completedBy = :by, "
+                                "outcome = :outcome "
+                                "REMOVE assigneeKey, openShard, remindAt, escalationKey"
+                            ),
+                            "ConditionExpression": "#status = :open",
+                            "ExpressionAttributeNames": {"#status": "status"},
+                            "ExpressionAttributeValues": dynamo.values(
+                                {
+                                    ":done": "completed",
+                                    ":open": "open",
+                                    ":at": completed_at,
+                                    ":by": completed_by,
+                                    ":outcome": dict(outcome),
+                                }
+                            ),
+                        }
+                    },
+                    {
+                        "Update": petition_update(
+                            self.petitions_table,
+                            petition_id,
+                            sets=changes.sets,
+                            step=(changes.task_id, changes.step_fields),
+                            append_evaluation=changes.evaluation,
+                            add_rework=changes.add_rework,
+                        )
+                    },
+                ]
+            )
+        except ClientError as error:
+            if _cancelled_by_condition(error, 0):
+                raise Conflict(detail="This task is already completed.") from None
+            raise
+        task = self.get(task_id)
+        assert task is not None
+        return task
+
+    def open_for(self, assignee_key: str) -> Iterator[dict[str, Any]]:
+        yield from self._query(BY_ASSIGNEE, "assigneeKey = :k", {":k": assignee_key})
+
+    def escalated_to(self, escalation_key: str) -> Iterator[dict[str, Any]]:
+        yield from self._query(BY_ESCALATION, "escalationKey = :k", {":k": escalation_key})
+
+    def due_for_reminder(self, now: str) -> Iterator[dict[str, Any]]:
+        for shard in range(OPEN_SHARDS):
+            yield from self._query(
+                OPEN_BY_REMINDER,
+                "openShard = :s AND remindAt <= :now",
+                {":s": f"OPEN#{shard}", ":now": now},
+            )
+
+    def _query(
+        self, index: str, condition: str, values: Mapping[str, Any]
+    ) -> Iterator[dict[str, Any]]:
+        paginator = self.ddb.get_paginator("query")
+        for page in paginator.paginate(
+            TableName=self.table,
+            IndexName=index,
+            KeyConditionExpression=condition,
+            ExpressionAttributeValues=dynamo.values(values),
+        ):
+            for item in page.get("Items", []):
+                yield dynamo.from_item(item)
+
+    def record_reminder(
+        self, task_id: str, reminder: Mapping[str, Any], *, escalate_to: str | None = None
+    ) -> bool:
+        """Record one reminder on an open task; False if it was already recorded (another
+        sweep got there first) or the task has been completed meanwhile."""
+        kind, ordinal = reminder["kind"], int(reminder["ordinal"])
+        sets = "reminders = list_append(if_not_exists(reminders, :none), :r)"
+        values: dict[str, Any] = {":r": [dict(reminder)], ":none": [], ":open": "open"}
+        if escalate_to:
+            sets += ", escalated = :t, escalationKey = :ek"
+            values |= {":t": True, ":ek": role_key(escalate_to)}
+        try:
+            self.ddb.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self.table,
+                            "Item": dynamo.to_item(
+                                {
+                                    "pk": f"TASK#{task_id}",
+                                    "sk": f"REMINDER#{kind}#{ordinal:04d}",
+                                    **reminder,
+                                }
+                            ),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self.table,
+                            "Key": task_key(task_id),
+                            "UpdateExpression": "SET " + sets,
+                            "ConditionExpression": "#status = :open",
+                            "ExpressionAttributeNames": {"#status": "status"},
+                            "ExpressionAttributeValues": dynamo.values(values),
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if "ConditionalCheckFailed" in dynamo.cancellation_reasons(error):
+                return False
+            raise
+        return True
+
+    def set_next_reminder(self, task_id: str, remind_at: str) -> None:
+        """Move the task's place in the sweep index; a no-op once it is completed."""
+        try:
+            self.ddb.update_item(
+                TableName=self.table,
+                Key=task_key(task_id),
+                UpdateExpression="SET remindAt = :at",
+                ConditionExpression="#status = :open",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues=dynamo.values({":at": remind_at, ":open": "open"}),
+            )
+        except ClientError as error:
+            if not dynamo.is_condition_failure(error):
+                raise

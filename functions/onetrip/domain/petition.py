@@ -1,0 +1,358 @@
+"""Petition handling, 一案三评八步法: one case, three evaluations, eight steps.
+
+The vocabulary of the workflow (steps, who completes them, statuses) and the bodies a
+step's completion accepts. Pure: no AWS, no clock.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    ValidationError,
+)
+
+from onetrip.errors import FieldError, InvalidInput
+
+# API.md: a failed tracking review sends the case back to rectification at most twice.
+MAX_REWORK_ROUNDS = 2
+
+
+class PetitionStep(StrEnum):
+    """The eight steps, in workflow order (八步法)."""
+
+    TRIAGE = "triage"  # 初信初访分流处理
+    ENFORCEMENT_REVIEW = "enforcement_review"  # 执法评查 (evaluation 1)
+    LEADER_INSTRUCTION = "leader_instruction"  # 分管领导批示交办
+    RECTIFICATION = "rectification"  # 承办单位整改落实
+    TRACKING_REVIEW = "tracking_review"  # 追踪评查 (evaluation 2)
+    CONCLUSION = "conclusion"  # 承办单位办结
+    PERFORMANCE_REVIEW = "performance_review"  # 绩效评查 (evaluation 3)
+    ACCOUNTABILITY = "accountability"  # 领导小组倒查问责
+
+    @property
+    def role(self) -> str:
+        """The role (API.md "Roles") whose members complete this step."""
+        return _STEP_ROLE[self]
+
+    @property
+    def is_unit_step(self) -> bool:
+        """Completed by the handling unit (承办单位) the case was assigned to."""
+        return self.role == HANDLING_UNIT
+
+    @property
+    def evaluation(self) -> EvaluationKind | None:
+        return _STEP_EVALUATION.get(self)
+
+
+PETITION_OFFICE = "petition_office"  # 信访部门
+LEADER = "leader"  # 分管领导
+HANDLING_UNIT = "handling_unit"  # 承办单位
+LEADING_GROUP = "leading_group"  # 领导小组
+
+_STEP_ROLE = {
+    PetitionStep.TRIAGE: PETITION_OFFICE,
+    PetitionStep.ENFORCEMENT_REVIEW: PETITION_OFFICE,
+    PetitionStep.LEADER_INSTRUCTION: LEADER,
+    PetitionStep.RECTIFICATION: HANDLING_UNIT,
+    PetitionStep.TRACKING_REVIEW: PETITION_OFFICE,
+    PetitionStep.CONCLUSION: HANDLING_UNIT,
+    PetitionStep.PERFORMANCE_REVIEW: PETITION_OFFICE,
+    PetitionStep.ACCOUNTABILITY: LEADING_GROUP,
+}
+
+
+class EvaluationKind(StrEnum):
+    """The three evaluations (三评)."""
+
+    ENFORCEMENT = "enforcement"  # 执法评查
+    TRACKING = "tracking"  # 追踪评查
+    PERFORMANCE = "performance"  # 绩效评查
+
+
+_STEP_EVALUATION = {
+    PetitionStep.ENFORCEMENT_REVIEW: EvaluationKind.ENFORCEMENT,
+    PetitionStep.TRACKING_REVIEW: EvaluationKind.TRACKING,
+    PetitionStep.PERFORMANCE_REVIEW: EvaluationKind.PERFORMANCE,
+}
+
+
+class PetitionStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+    NOT_ACCEPTED = "not_accepted"  # 不予受理
+
+
+class Category(StrEnum):
+    LAW_ENFORCEMENT = "law_enforcement"  # 执法问题
+    PUBLIC_ORDER = "public_order"  # 治安
+    TRAFFIC = "traffic"  # 交通
+    HOUSEHOLD = "household"  # 户政
+    OTHER = "other"
+
+
+class Channel(StrEnum):
+    VISIT = "visit"  # 走访
+    LETTER = "letter"  # 来信
+    ONLINE = "online"  # 网上信访
+    PHONE = "phone"  # 电话
+
+
+class Resolution(StrEnum):
+    RESOLVED = "resolved"
+    PARTIALLY_RESOLVED = "partially_resolved"
+    UNRESOLVED = "unresolved"
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+
+
+class ReminderKind(StrEnum):
+    """Follow-up reminders on an open task (催办) and the escalation (督办)."""
+
+    HALF = "half"
+    EIGHTY = "eighty"
+    DUE = "due"
+    OVERDUE = "overdue"
+    ESCALATED = "escalated"
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Score = Annotated[StrictInt, Field(ge=0, le=100)]
+
+
+class _Body(BaseModel):
+    # Unknown keys are refused: a misspelt "passed" must not silently mean "not given".
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    def outcome(self) -> dict[str, Any]:
+        """The outcome as recorded on the petition (camelCase, no empty values)."""
+        return self.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+class TriageCompletion(_Body):
+    """初信初访分流处理: accept (and assign a handling unit) or refuse with a reason."""
+
+    accepted: StrictBool
+    handling_unit: ShortText | None = Field(default=None, alias="handlingUnit")
+    summary: Text
+    reason: Text | None = None
+
+    def rule_errors(self) -> list[FieldError]:
+        if self.accepted and not self.handling_unit:
+            return [FieldError("handlingUnit", "An accepted petition needs a handling unit.")]
+        if not self.accepted and not self.reason:
+            return [FieldError("reason", "Give the reason the petition is not accepted.")]
+        return []
+
+
+class Scores(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    handling: Score
+    implementation: Score
+    reply_quality: Score = Field(alias="replyQuality")
+
+
+class ReviewCompletion(_Body):
+    """One of the three evaluations (三评): scores 0-100, passed, findings."""
+
+    scores: Scores
+    passed: StrictBool
+    findings: Text
+
+
+class PerformanceReviewCompletion(ReviewCompletion):
+    """绩效评查 also records the petitioner's satisfaction (1 very unhappy - 5 very happy)."""
+
+    petitioner_satisfaction: Annotated[StrictInt, Field(ge=1, le=5)] | None = Field(
+        default=None, alias="petitionerSatisfaction"
+    )
+
+
+class LeaderInstructionCompletion(_Body):
+    """分管领导批示交办: the instruction, the unit, optionally the days allowed to rectify."""
+
+    instruction: Text
+    handling_unit: ShortText = Field(alias="handlingUnit")
+    due_days: Annotated[StrictInt, Field(ge=1, le=60)] | None = Field(default=None, alias="dueDays")
+
+
+class RectificationCompletion(_Body):
+    """承办单位整改落实: what was done, with optional evidence references."""
+
+    actions: Text
+    evidence: list[Text] | None = Field(default=None, max_length=50)
+
+
+class ConclusionCompletion(_Body):
+    """承办单位办结: the reply to the petitioner and how far the matter is resolved."""
+
+    reply: Text
+    resolution: Resolution
+
+
+class AccountabilityCompletion(_Body):
+    """领导小组倒查问责: whether anyone is held accountable, and the measures."""
+
+    required: StrictBool
+    findings: Text
+    actions: list[Text] | None = Field(default=None, max_length=50)
+
+
+CompletionBody = (
+    TriageCompletion
+    | ReviewCompletion
+    | LeaderInstructionCompletion
+    | RectificationCompletion
+    | ConclusionCompletion
+    | AccountabilityCompletion
+)
+
+COMPLETION_MODELS: dict[PetitionStep, type[_Body]] = {
+    PetitionStep.TRIAGE: TriageCompletion,
+    PetitionStep.ENFORCEMENT_REVIEW: ReviewCompletion,
+    PetitionStep.LEADER_INSTRUCTION: LeaderInstructionCompletion,
+    PetitionStep.RECTIFICATION: RectificationCompletion,
+    PetitionStep.TRACKING_REVIEW: ReviewCompletion,
+    PetitionStep.CONCLUSION: ConclusionCompletion,
+    PetitionStep.PERFORMANCE_REVIEW: PerformanceReviewCompletion,
+    PetitionStep.ACCOUNTABILITY: AccountabilityCompletion,
+}
+
+
+def parse_completion(step: PetitionStep, body: Any) -> _Body:
+    """The completion body for `step`, or InvalidInput naming every bad field."""
+    model = COMPLETION_MODELS[step]
+    if not isinstance(body, dict):
+        raise InvalidInput(
+            detail="The completion body must be a JSON object.",
+            errors=[FieldError("body", "must be a JSON object")],
+        )
+    try:
+        parsed = model.model_validate(body)
+    except ValidationError as error:
+        raise InvalidInput(
+            detail=f"The {step.value} completion is invalid.",
+            errors=[_field_error(e) for e in error.errors()],
+        ) from None
+    rule = getattr(parsed, "rule_errors", None)
+    errors: list[FieldError] = rule() if rule else []
+    if errors:
+        raise InvalidInput(
+            detail="; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors
+        )
+    return parsed
+
+
+def _field_error(error: Any) -> FieldError:
+    field = ".".join(str(part) for part in error.get("loc", ())) or "body"
+    message = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
+    if error.get("type") == "extra_forbidden":
+        message = "is not a field of this step's completion"
+    return FieldError(field, message)
+
+
+def workflow_output(step: PetitionStep, body: _Body) -> dict[str, bool]:
+    """The small output the state machine branches on (ids and flags only, no text)."""
+    if isinstance(body, TriageCompletion):
+        return {"accepted": body.accepted}
+    if isinstance(body, ReviewCompletion):
+        return {"passed": body.passed}
+    return {"completed": True}
+
+
+def task_id_for(petition_id: str, step: PetitionStep, attempt: int) -> str:
+    """The task's id from its natural key (petition, step, rework round): a redelivered
+    open-task message maps to the same task."""
+    return f"{petition_id}.{step.value}.{attempt}"
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 UTC with Z and millisecond precision: sorts as a string, as the indexes need."""
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def parse_instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{4,19}$")]
+
+
+class Petitioner(BaseModel):
+    """信访人. The ID number is checked against GB 11643 by the logic (with the field name)."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+    id_number: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
+        alias="idNumber"
+    )
+    phone: Phone
+
+
+class NewPetition(BaseModel):
+    """POST /petitions: a petition as registered at the desk or filed online (登记)."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    petitioner: Petitioner
+    category: Category
+    subject: ShortText
+    content: Text
+    channel: Channel
+    district: ShortText | None = None
+    received_at: datetime | None = Field(default=None, alias="receivedAt")
+
+
+class ExtensionRequest(BaseModel):
+    """POST /petitions/{id}/extension: the leader-approved extension (延期办理)."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    days: Annotated[StrictInt, Field(ge=1, le=30)]
+    reason: Text
+
+
+class PetitionSearch(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    petitioner_id_number: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
+        alias="petitionerIdNumber"
+    )
+
+
+@dataclass
+class PetitionChanges:
+    """What one step's completion changes on the petition item."""
+
+    task_id: str
+    step_fields: dict[str, Any]
+    sets: dict[str, Any] = dc_field(default_factory=dict)
+    evaluation: dict[str, Any] | None = None
+    add_rework: bool = False
+
+
+def new_petition_id() -> str:
+    """Opaque and unguessable: a citizen probing ids learns nothing (404 either way)."""
+    return f"pet_{uuid.uuid4().hex}"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
