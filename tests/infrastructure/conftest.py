@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from onetrip_infra.app import synth_template
 
 # Skips bundling the dependency layer: no pip, no Docker; the template is unchanged
@@ -47,7 +46,6 @@ class Synth:
     def manifest(self) -> dict[str, Any]:
         manifest: dict[str, Any] = json.loads((self.outdir / "manifest.json").read_text())
         return manifest
-
 
     def role_of(self, function_id: str) -> str:
         """Logical id of a function's execution role."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from onetrip.routing import HELD_FIELDS, Agency
 from onetrip_infra.constructs.linked_updates import pascal
 
@@ -31,9 +30,7 @@ def test_there_is_one_consumer_per_agency_of_the_routing_table(synth) -> None:
 
 
 @pytest.mark.parametrize("agency", AGENCIES)
-def test_change_rule_matches_exactly_the_fields_the_agency_holds(
-    synth, agency: Agency
-) -> None:
+def test_change_rule_matches_exactly_the_fields_the_agency_holds(synth, agency: Agency) -> None:
     rule = synth.props(f"{pascal(agency)}Changes")
 
     assert rule["EventBusName"] == {"Ref": "OnetripBus"}
@@ -97,9 +94,7 @@ def test_queues_refuse_plain_http(synth, agency: Agency) -> None:
 
 
 @pytest.mark.parametrize("agency", AGENCIES)
-def test_consumer_reads_its_queue_and_its_dlq_with_partial_failures(
-    synth, agency: Agency
-) -> None:
+def test_consumer_reads_its_queue_and_its_dlq_with_partial_failures(synth, agency: Agency) -> None:
     name = pascal(agency)
     mappings = {
         m["EventSourceArn"]["Fn::GetAtt"][0]: m for m in _mappings_of(synth, f"LinkedUpdate{name}")

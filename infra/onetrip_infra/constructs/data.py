@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aws_cdk import RemovalPolicy, aws_dynamodb, aws_kms, aws_secretsmanager
+from aws_cdk import RemovalPolicy, Stack, aws_dynamodb, aws_kms, aws_secretsmanager
 from constructs import Construct
 
 from onetrip_infra.config import acknowledge, pin_logical_id
@@ -40,6 +40,14 @@ class DataStores(Construct):
             removal_policy=RemovalPolicy.RETAIN,
         )
         pin_logical_id(self.key, "DataKey")
+        for action in ("GenerateDataKey*", "ReEncrypt*"):
+            # Grants land on function roles anywhere in the stack, hence the stack scope.
+            acknowledge(
+                Stack.of(self),
+                f"IAM5[Action::kms:{action}]",
+                f"kms:{action} comes from CDK grants on the tables and the secret; the "
+                "statement's resource is the single customer-managed DataKey, not '*'.",
+            )
 
         self.registry = self.add_table("Registry")
         self.applications = self.add_table(
@@ -94,5 +102,11 @@ class DataStores(Construct):
                 projection_type=aws_dynamodb.ProjectionType.ALL,
             )
         pin_logical_id(table, logical_id)
+        acknowledge(
+            Stack.of(self),
+            f"IAM5[Resource::<{logical_id}.Arn>/index/*]",
+            f"CDK table grants include the {logical_id} table's own indexes (queries by "
+            "GSI); the wildcard covers only that table's indexes.",
+        )
         self.tables[logical_id] = table
         return table

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from aws_cdk import Stack, aws_lambda, aws_scheduler, aws_scheduler_targets
 from constructs import Construct
 
-from onetrip_infra.config import FunctionDefaults, acknowledge, pin_logical_id
+from onetrip_infra.config import FunctionDefaults
 from onetrip_infra.constructs.api import Api
 from onetrip_infra.constructs.data import DataStores
 from onetrip_infra.constructs.events import EventBus
+from onetrip_infra.constructs.schedules import invoke_on_schedule
 
 PERSONS_ROUTES = [
     ("POST", "/persons"),
@@ -121,24 +121,10 @@ class IdentityChange(Construct):
         )
         data.outbox.grant_read_write_data(self.outbox_relay)
         bus.bus.grant_put_events_to(self.outbox_relay)
-        self.outbox_schedule = self._schedule(self.outbox_relay)
-
-    def _schedule(self, function: aws_lambda.IFunction) -> aws_scheduler.Schedule:
-        # EventBridge Scheduler (not an events.Rule): its own role, retries, and the
-        # local runtime fires it from the template.
-        schedule = aws_scheduler.Schedule(
+        self.outbox_schedule = invoke_on_schedule(
             self,
             "OutboxRelaySchedule",
-            schedule=aws_scheduler.ScheduleExpression.expression(OUTBOX_SWEEP_RATE),
-            target=aws_scheduler_targets.LambdaInvoke(function, retry_attempts=2),
+            self.outbox_relay,
+            OUTBOX_SWEEP_RATE,
             description="onetrip: outbox sweep",
         )
-        pin_logical_id(schedule, "OutboxRelaySchedule")
-        # The scheduler's target role is a stack-level singleton created by the target.
-        acknowledge(
-            Stack.of(self),
-            "IAM5[Resource::<OutboxRelay.Arn>:*]",
-            "LambdaInvoke grants lambda:InvokeFunction on the function and its versions/"
-            "aliases (ARN:*) of OutboxRelay only; the role is assumable by the scheduler alone.",
-        )
-        return schedule
