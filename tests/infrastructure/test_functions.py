@@ -149,3 +149,11 @@ def test_outbox_relay_runs_every_five_minutes_on_eventbridge_scheduler(synth) ->
     # Nothing is triggered by a schedule-expression events.Rule instead.
     for rule in synth.of_type("AWS::Events::Rule").values():
         assert "ScheduleExpression" not in rule["Properties"]
+
+
+def test_the_only_star_resource_of_a_function_is_x_ray(synth) -> None:
+    # Backs the IAM5[Resource::*] acknowledgement on every function.
+    for lid in synth.of_type("AWS::Lambda::Function"):
+        for statement in synth.statements_of(lid):
+            if "*" in _as_list(statement["Resource"]):
+                assert {a.split(":")[0] for a in _as_list(statement["Action"])} == {"xray"}, lid
