@@ -83,18 +83,22 @@ class LocalCloud:
         region: str | None = None,
         max_visibility_timeout: int | None = None,
         code_paths: Sequence[str | Path] = (),
+        stack_name: str = "onetrip",
     ) -> LocalCloud:
         """Start moto on a free port and provision the template (the app's by default).
 
-        `code_paths`: where handler modules live besides `functions/` (test-only stacks).
+        `code_paths`: where handler modules live besides `functions/` (test-only stacks);
+        `stack_name` prefixes generated physical names (two stacks can share one moto).
         """
         for code_path in code_paths:
             if str(code_path) not in sys.path:
                 sys.path.insert(0, str(code_path))
         if template is None:
-            template = load_template(context)
-        elif not isinstance(template, dict):
-            template = json.loads(Path(template).read_text())
+            loaded = load_template(context)
+        elif isinstance(template, dict):
+            loaded = template
+        else:
+            loaded = json.loads(Path(template).read_text())
         region = region or str((context or {}).get("region") or DEFAULT_REGION)
         server = _shared_server()
         # In-process code (tests, handlers) reaches moto through the standard variables.
@@ -107,8 +111,8 @@ class LocalCloud:
                 "AWS_REGION": region,
             }
         )
-        options = Options(max_visibility_timeout=max_visibility_timeout)
-        return cls(template, region=region, server=server, options=options)
+        options = Options(max_visibility_timeout=max_visibility_timeout, stack_name=stack_name)
+        return cls(loaded, region=region, server=server, options=options)
 
     def _provision(self) -> Topology:
         return provision(
@@ -335,9 +339,7 @@ def _shared_server() -> MotoServer:
 
 
 def _chunks(messages: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    entries = [
-        {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)
-    ]
+    entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)]
     return [entries[i : i + 10] for i in range(0, len(entries), 10)]
 
 

@@ -1,0 +1,126 @@
+"""Local dev identity provider: an RS256 key pair, tokens, and their verification.
+
+The key pair is generated once into `.build/local/` so tokens printed by `onetrip token`
+stay valid across restarts of `onetrip local`. The local authorizer checks signature,
+expiry, issuer and audience — the same checks API Gateway's JWT authorizer makes.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from onetrip_local.template import BUILD_DIR
+
+LOCAL_ISSUER = "https://auth.onetrip.local"
+LOCAL_AUDIENCE = "onetrip-local"
+KEY_ID = "onetrip-local-1"
+TOKEN_LIFETIME_SECONDS = 12 * 3600  # a working day at the window
+
+# The extra claims of API.md, by CLI option name.
+EXTRA_CLAIMS = {
+    "agency": "custom:agency",
+    "unit": "custom:unit",
+    "id_number": "custom:idNumber",
+    "district": "custom:district",
+}
+
+
+class InvalidToken(Exception):
+    """Missing, malformed, expired or foreign token (API Gateway answers 401)."""
+
+
+def _key_path(directory: Path) -> Path:
+    return directory / "jwt-private-key.pem"
+
+
+def private_key_pem(directory: Path = BUILD_DIR) -> bytes:
+    path = _key_path(directory)
+    if not path.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        partial = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
+        partial.write_bytes(pem)
+        partial.chmod(0o600)
+        # Concurrent first runs: the first rename wins and everyone reads the same key.
+        if not path.exists():
+            partial.replace(path)
+        else:
+            partial.unlink()
+    return path.read_bytes()
+
+
+def public_key_pem(directory: Path = BUILD_DIR) -> bytes:
+    key = serialization.load_pem_private_key(private_key_pem(directory), password=None)
+    return key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def mint(
+    roles: Iterable[str],
+    *,
+    sub: str | None = None,
+    lifetime: int = TOKEN_LIFETIME_SECONDS,
+    issued_at: int | None = None,
+    directory: Path = BUILD_DIR,
+    **extras: str | None,
+) -> str:
+    """A signed ID-token-like JWT; extras use the option names of EXTRA_CLAIMS."""
+    now = int(time.time()) if issued_at is None else issued_at
+    role_list = list(roles)
+    claims: dict[str, Any] = {
+        "sub": sub or f"local-{'-'.join(role_list) or 'user'}",
+        "iss": LOCAL_ISSUER,
+        "aud": LOCAL_AUDIENCE,
+        "iat": now,
+        "exp": now + lifetime,
+        "token_use": "id",
+        "cognito:groups": role_list,
+    }
+    for option, value in extras.items():
+        if option not in EXTRA_CLAIMS:
+            raise TypeError(f"unknown claim option {option}")
+        if value is not None:
+            claims[EXTRA_CLAIMS[option]] = value
+    return jwt.encode(
+        claims, private_key_pem(directory), algorithm="RS256", headers={"kid": KEY_ID}
+    )
+
+
+class Verifier:
+    """Verifies bearer tokens against the local key, issuer and audience."""
+
+    def __init__(self, directory: Path = BUILD_DIR) -> None:
+        self._public_key = public_key_pem(directory)
+
+    def claims(self, authorization: str | None) -> dict[str, Any]:
+        if not authorization:
+            raise InvalidToken("no bearer token")
+        scheme, _, token = authorization.strip().partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise InvalidToken("the Authorization header is not a bearer token")
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token.strip(),
+                self._public_key,
+                algorithms=["RS256"],
+                audience=LOCAL_AUDIENCE,
+                issuer=LOCAL_ISSUER,
+                options={"require": ["exp", "iat", "sub"]},
+            )
+        except jwt.PyJWTError as error:
+            raise InvalidToken(str(error)) from error
+        return claims
