@@ -20,6 +20,9 @@ ROUTE_MODULES = (
     "persons",
     "identity_changes",
     "agencies",
+    "petitions",
+    "tasks",
+    "stats",
     "docs",
 )
 

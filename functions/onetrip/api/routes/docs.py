@@ -11,17 +11,20 @@ from onetrip.api.openapi import openapi_json, swagger_html
 
 router = Router()
 
+# No authorizer on these routes (API.md, Conventions): an empty requirement says so.
+PUBLIC: list[dict[str, list[str]]] = [{}]
 
-@router.get("/health", summary="Liveness", tags=["meta"], include_in_schema=True)
+
+@router.get("/health", summary="Liveness", tags=["meta"], security=PUBLIC)
 def health() -> dict[str, Any]:
     return {"status": "ok"}
 
 
-@router.get("/openapi.json", summary="This API's OpenAPI document", tags=["meta"])
+@router.get("/openapi.json", summary="This API's OpenAPI document", tags=["meta"], security=PUBLIC)
 def openapi() -> Response[Any]:
     return Response(status_code=200, content_type="application/json", body=openapi_json())
 
 
-@router.get("/docs", summary="Swagger UI", tags=["meta"])
+@router.get("/docs", summary="Swagger UI", tags=["meta"], security=PUBLIC)
 def docs() -> Response[Any]:
     return Response(status_code=200, content_type="text/html; charset=utf-8", body=swagger_html())
