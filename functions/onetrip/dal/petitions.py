@@ -104,12 +104,16 @@ class PetitionStore:
             response = self.ddb.update_item(
                 TableName=self.table,
                 Key=petition_key(petition_id),
-                UpdateExpression="SET conclusionDueAt = :new, extended = :t, extension = :e",
+                UpdateExpression="SET conclusionDueAt = :new, #extended = :t, #extension = :e",
                 ConditionExpression=(
-                    "attribute_exists(pk) AND extended = :f AND conclusionDueAt = :old "
+                    "attribute_exists(pk) AND #extended = :f AND conclusionDueAt = :old "
                     "AND #status = :open"
                 ),
-                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeNames={
+                    "#status": "status",
+                    "#extended": "extended",
+                    "#extension": "extension",
+                },
                 ExpressionAttributeValues=dynamo.values(
                     {
                         ":new": new_due,

@@ -98,7 +98,7 @@ def open_task(
         "dueAt": due,
     }
     created = tasks.open(task, entry)
-    logger.info("task opened", extra={"taskId": task_id, "created": created})
+    logger.info("task opened", extra={"taskId": task_id, "newTask": created})
     return task
 
 

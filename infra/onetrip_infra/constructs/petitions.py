@@ -25,8 +25,8 @@ from aws_cdk import (
     aws_stepfunctions,
 )
 from constructs import Construct
-
 from onetrip.domain.petition import MAX_REWORK_ROUNDS, PetitionStep
+
 from onetrip_infra import config
 from onetrip_infra.config import FunctionDefaults, acknowledge, pin_logical_id
 from onetrip_infra.constructs.api import Api

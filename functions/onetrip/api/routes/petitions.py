@@ -43,7 +43,7 @@ def _workflow() -> Workflow:
     summary="Register a petition (petition_office; a citizen online for themselves)",
     tags=["petitions"],
 )
-def register_petition(body: Annotated[NewPetition, Body()]) -> Response:
+def register_petition(body: Annotated[NewPetition, Body()]) -> Any:
     petition = petitions.register(
         _store(), _workflow(), id_hash, current_caller(router), body, utc_now()
     )
