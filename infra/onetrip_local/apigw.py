@@ -6,11 +6,12 @@ from __future__ import annotations
 import base64
 import json
 import time
+import traceback
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 from onetrip_local.provision import Route
@@ -208,3 +209,36 @@ def not_found_result() -> ApiResult:
 def internal_error_result(error: str | None = None) -> ApiResult:
     body = b'{"message":"Internal Server Error"}'
     return ApiResult(500, {"content-type": "application/json"}, body, error)
+
+
+class Authorizer(Protocol):
+    def claims(self, authorization: str | None) -> dict[str, Any]: ...
+
+
+def serve_request(
+    request: HttpRequest,
+    routes: Iterable[Route],
+    *,
+    verifier: Authorizer,
+    invoke: Callable[[str, dict[str, Any]], Any],
+    account: str,
+    claims: Mapping[str, Any] | None = None,
+) -> ApiResult:
+    """Route, authorize (unless verified `claims` are given), invoke, shape the response."""
+    match = match_route(routes, request.method, request.path)
+    if match is None:
+        return not_found_result()
+    if match.route.is_public:
+        claims = None
+    elif claims is None:
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        try:
+            claims = verifier.claims(headers.get("authorization"))
+        except Exception as error:  # any rejection is a 401, as at the authorizer
+            return problem_result(401, "Unauthorized", f"Bearer token rejected: {error}.")
+    event = build_event(request, match, claims=claims, account=account)
+    try:
+        result = invoke(match.route.function, event)
+    except Exception:
+        return internal_error_result(traceback.format_exc())
+    return response_from_result(result)

@@ -14,7 +14,6 @@ import re
 import sys
 import threading
 import time
-import traceback
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,27 +24,13 @@ from typing import Any
 
 import boto3
 
-from onetrip_local.apigw import (
-    ApiResult,
-    HttpRequest,
-    build_event,
-    internal_error_result,
-    match_route,
-    not_found_result,
-    problem_result,
-    response_from_result,
-)
+from onetrip_local.apigw import ApiResult, HttpRequest, serve_request
+from onetrip_local.esm import receive_batch, run_batch
 from onetrip_local.moto_server import MotoServer
 from onetrip_local.provision import EventSourceMapping, FunctionSpec, Options, Topology, provision
 from onetrip_local.template import Template, load_template
-from onetrip_local.tokens import InvalidToken, Verifier
-from onetrip_local.triggers import (
-    LambdaContext,
-    failed_message_ids,
-    function_environment,
-    scheduled_event,
-    sqs_event,
-)
+from onetrip_local.tokens import Verifier
+from onetrip_local.triggers import LambdaContext, function_environment, scheduled_event
 
 DEFAULT_REGION = "us-east-1"
 
@@ -226,23 +211,11 @@ class LocalCloud:
         if data is not None:
             request_headers.setdefault("content-length", str(len(data)))
         request_headers.setdefault("host", "127.0.0.1")
-        match = match_route(self.topology.routes, method, path)
-        if match is None:
-            return not_found_result()
-        if match.route.is_public:
-            claims = None
-        elif claims is None:
-            try:
-                claims = self.verifier.claims(request_headers.get("authorization"))
-            except InvalidToken as error:
-                return problem_result(401, "Unauthorized", f"Bearer token rejected: {error}.")
         request = HttpRequest(method, path, query, request_headers, data)
-        event = build_event(request, match, claims=claims, account=self.topology.account)
-        try:
-            result = self.invoke(match.route.function, event)
-        except Exception:
-            return internal_error_result(traceback.format_exc())
-        return response_from_result(result)
+        return serve_request(
+            request, self.topology.routes, verifier=self.verifier, invoke=self.invoke,
+            account=self.topology.account, claims=claims,
+        )  # fmt: skip
 
     @property
     def verifier(self) -> Verifier:
@@ -284,38 +257,19 @@ class LocalCloud:
     def _deliver_batch(self, mapping: EventSourceMapping, report: DeliveryReport) -> bool:
         queue = self.topology.queues[mapping.queue]
         sqs = self.boto("sqs")
-        messages: list[dict[str, Any]] = []
-        while len(messages) < mapping.batch_size:
-            got = sqs.receive_message(
-                QueueUrl=queue.url,
-                MaxNumberOfMessages=min(10, mapping.batch_size - len(messages)),
-                AttributeNames=["All"],
-                MessageAttributeNames=["All"],
-            ).get("Messages", [])
-            if not got:
-                break
-            messages.extend(got)
+        messages = receive_batch(sqs, queue, mapping)
         if not messages:
             return False
-        event = sqs_event(messages, queue, self.region)
+        outcome = run_batch(
+            sqs, queue, mapping, messages,
+            lambda event: self.invoke(mapping.function, event),
+            region=self.region, retry_now=True,
+        )  # fmt: skip
         report.invocations[mapping.function] += 1
-        report.records[mapping.function] += len(messages)
-        try:
-            result = self.invoke(mapping.function, event)
-            failed = failed_message_ids(
-                result, event, reports_failures=mapping.report_batch_item_failures
-            )
-        except Exception:
-            report.errors.append(traceback.format_exc())
-            failed = {m["MessageId"] for m in messages}
-        report.failures[mapping.function] += len(failed)
-        done = [m for m in messages if m["MessageId"] not in failed]
-        retry = [m for m in messages if m["MessageId"] in failed]
-        for chunk in _chunks(done):
-            sqs.delete_message_batch(QueueUrl=queue.url, Entries=chunk)
-        for chunk in _chunks(retry):
-            entries = [{**entry, "VisibilityTimeout": 0} for entry in chunk]
-            sqs.change_message_visibility_batch(QueueUrl=queue.url, Entries=entries)
+        report.records[mapping.function] += outcome.records
+        report.failures[mapping.function] += outcome.failed
+        if outcome.error:
+            report.errors.append(outcome.error)
         return True
 
     def fire_schedule(self, target_function: str, at: datetime) -> Any:
@@ -336,11 +290,6 @@ def _shared_server() -> MotoServer:
     if _SERVER is None:
         _SERVER = MotoServer()
     return _SERVER
-
-
-def _chunks(messages: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)]
-    return [entries[i : i + 10] for i in range(0, len(entries), 10)]
 
 
 @cache

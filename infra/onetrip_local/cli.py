@@ -1,0 +1,136 @@
+"""`onetrip` — the local runtime's command line: local, token, remind."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from typing import Any
+
+from onetrip_local.tokens import mint
+
+DEFAULT_PORT = 3000
+# Which schedule `remind` fires: the one whose target is this function (architecture.md).
+REMINDER_FUNCTION = "ReminderSweep"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="onetrip", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    local = commands.add_parser("local", help="run the whole system on this machine")
+    local.add_argument("--port", type=int, default=DEFAULT_PORT)
+    local.add_argument("--seed", action="store_true", help="load a small demo city")
+    local.add_argument(
+        "--max-visibility-timeout",
+        type=int,
+        default=_env_int("ONETRIP_LOCAL_MAX_VISIBILITY_TIMEOUT"),
+        metavar="SECONDS",
+        help="cap every queue's visibility timeout (faster redelivery after a crash); "
+        "default: $ONETRIP_LOCAL_MAX_VISIBILITY_TIMEOUT or the template's values",
+    )
+    local.add_argument(
+        "-c", "--context", action="append", default=[], metavar="KEY=VALUE",
+        help="CDK context for the synth (e.g. region=cn-north-1 with oidcIssuer/oidcAudience)",
+    )  # fmt: skip
+    local.add_argument("-v", "--verbose", action="store_true", help="log every request")
+
+    token = commands.add_parser("token", help="print a JWT the local runtime accepts")
+    token.add_argument("--role", action="append", required=True, help="repeat for several")
+    token.add_argument("--sub")
+    token.add_argument("--agency")
+    token.add_argument("--unit")
+    token.add_argument("--id-number")
+    token.add_argument("--district")
+
+    remind = commands.add_parser("remind", help="fire the reminder schedule once")
+    remind.add_argument("--at", required=True, help="the instant, e.g. 2026-03-01T09:00:00Z")
+    remind.add_argument("--url", default=f"http://127.0.0.1:{DEFAULT_PORT}")
+
+    args = parser.parse_args(argv)
+    if args.command == "token":
+        print(
+            mint(
+                args.role,
+                sub=args.sub,
+                agency=args.agency,
+                unit=args.unit,
+                id_number=args.id_number,
+                district=args.district,
+            )  # fmt: skip
+        )
+        return 0
+    if args.command == "remind":
+        return _remind(args.url, args.at)
+    return _local(args)
+
+
+def _env_int(name: str) -> int | None:
+    value = os.environ.get(name)
+    return int(value) if value else None
+
+
+def _remind(url: str, at: str) -> int:
+    request = urllib.request.Request(
+        f"{url.rstrip('/')}/_local/schedules/{REMINDER_FUNCTION}",
+        data=json.dumps({"at": at}).encode(),
+        method="POST",
+        headers={"content-type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            print(response.read().decode())
+            return 0
+    except urllib.error.HTTPError as error:
+        print(error.read().decode(), file=sys.stderr)
+    except urllib.error.URLError as error:
+        print(f"no local runtime at {url}: {error.reason}", file=sys.stderr)
+    return 1
+
+
+def _local(args: argparse.Namespace) -> int:
+    from onetrip_local.runtime import LocalRuntime, RuntimeOptions
+    from onetrip_local.template import TemplateError
+
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s"
+    )
+    if not args.verbose:
+        logging.getLogger("onetrip.local.http").setLevel(logging.WARNING)
+    context: dict[str, Any] = dict(item.split("=", 1) for item in args.context)
+    options = RuntimeOptions(
+        port=args.port,
+        region=str(context.get("region", "us-east-1")),
+        context=context,
+        max_visibility_timeout=args.max_visibility_timeout,
+    )
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
+    runtime = LocalRuntime(options)
+    try:
+        url = runtime.start()
+        if args.seed:
+            from onetrip_local.seed import seed
+
+            seed(url)
+        print(f"onetrip local ready on {url}", flush=True)
+        while not stopping.wait(1):
+            pass
+    except TemplateError as error:
+        print(f"onetrip local: {error}", file=sys.stderr)
+        return 2
+    finally:
+        runtime.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

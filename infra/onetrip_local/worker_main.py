@@ -1,0 +1,53 @@
+"""A function's worker process: imports the handler once, then serves invocations.
+
+Protocol: one JSON request per line on stdin, one JSON reply per line on a private copy
+of stdout. The real stdout is pointed at stderr so the function's logs (Powertools writes
+JSON lines to stdout) reach the console without corrupting the protocol. End of stdin —
+including the runtime dying — ends the worker.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+import time
+import traceback
+from typing import Any
+
+from onetrip_local.triggers import LambdaContext
+
+
+def main() -> None:
+    replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    module_name, _, attr = os.environ["ONETRIP_LOCAL_HANDLER"].rpartition(".")
+    handler = getattr(importlib.import_module(module_name), attr)
+    for line in sys.stdin:
+        request = json.loads(line)
+        reply = _invoke(handler, request)
+        replies.write(json.dumps(reply, default=str) + "\n")
+        replies.flush()
+
+
+def _invoke(handler: Any, request: dict[str, Any]) -> dict[str, Any]:
+    if request.get("pauseSeconds"):
+        # Fault injection (POST /_local/faults): hold the batch so a test can kill us.
+        time.sleep(float(request["pauseSeconds"]))
+    context = LambdaContext(**request["context"])
+    try:
+        return {"ok": True, "result": handler(request["event"], context)}
+    except Exception as error:
+        traceback.print_exc()
+        return {
+            "ok": False,
+            "errorType": type(error).__name__,
+            "errorMessage": str(error),
+            "trace": traceback.format_exc(),
+        }
+
+
+if __name__ == "__main__":
+    main()
