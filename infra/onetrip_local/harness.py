@@ -304,7 +304,12 @@ def _client(service: str, endpoint_url: str, region: str) -> Any:
 
 
 class _environment:
-    """Swap os.environ for one invocation and forget settings read under the old one."""
+    """Swap os.environ for one invocation and forget settings read under the old one.
+
+    Both directions change only the variables that differ: moto's Step Functions thread
+    reads credentials from os.environ concurrently, so a variable set in both
+    environments must never disappear, even for an instant.
+    """
 
     def __init__(self, env: Mapping[str, str]) -> None:
         self._env = env
@@ -312,13 +317,20 @@ class _environment:
 
     def __enter__(self) -> None:
         self._saved = dict(os.environ)
-        os.environ.update(self._env)
+        _apply(self._env)
         _forget_settings()
 
     def __exit__(self, *exc: object) -> None:
-        os.environ.clear()
-        os.environ.update(self._saved)
+        for key in [k for k in os.environ if k not in self._saved]:
+            os.environ.pop(key, None)
+        _apply(self._saved)
         _forget_settings()
+
+
+def _apply(values: Mapping[str, str]) -> None:
+    for key, value in values.items():
+        if os.environ.get(key) != value:
+            os.environ[key] = value
 
 
 def _forget_settings() -> None:

@@ -16,7 +16,6 @@ from onetrip_local.provision import FunctionSpec, Queue, Schedule
 LOCAL_BASE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
     # The tracer has no X-Ray daemon to talk to on a laptop.
     "POWERTOOLS_TRACE_DISABLED": "true",
 }
