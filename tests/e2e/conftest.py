@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from onetrip_local.apigw import ApiResult
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -7,8 +7,8 @@ import os
 import signal
 
 import pytest
-
 from onetrip.routing import Agency
+
 from tests.e2e.conftest import HttpCloud, wait_until
 from tests.integration.identity_flow import IdentityDesk
 
@@ -23,9 +23,7 @@ def test_killing_a_consumer_worker_mid_batch_loses_nothing(http: HttpCloud) -> N
     desk = IdentityDesk(http)
     person = desk.register()
     desk.seed_records(person, [Agency.WATER])
-    hold = http.request(
-        "POST", "/_local/faults", body={"function": CONSUMER, "pauseSeconds": 30}
-    )
+    hold = http.request("POST", "/_local/faults", body={"function": CONSUMER, "pauseSeconds": 30})
     assert hold.status == 202
     restarts_before = http.workers()[CONSUMER]["restarts"]
 
@@ -36,8 +34,9 @@ def test_killing_a_consumer_worker_mid_batch_loses_nothing(http: HttpCloud) -> N
 
     # Then the message is redelivered to a new worker and the change completes
     done = wait_until(
-        lambda: (a := desk.application(application["applicationId"]))["status"] == "completed"
-        and a,
+        lambda: (
+            (a := desk.application(application["applicationId"]))["status"] == "completed" and a
+        ),
         timeout=60,
     )
     assert desk.links(done)["water"] == "applied"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from onetrip.routing import HELD_FIELDS, Agency
+
 from tests.e2e.conftest import HttpCloud, wait_until
 from tests.integration.identity_flow import IdentityDesk
 
