@@ -10,8 +10,12 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from onetrip.dal.aws import client
 from onetrip.events import EventDetail
+
+_SPENT_TOKEN = {"TaskTimedOut", "InvalidToken", "TaskDoesNotExist"}
 
 
 class Workflow:
@@ -32,8 +36,16 @@ class Workflow:
         )
         return str(response["executionArn"])
 
-    def resume(self, task_token: str, output: Mapping[str, Any]) -> None:
-        self.sfn.send_task_success(taskToken=task_token, output=json.dumps(dict(output)))
+    def resume(self, task_token: str, output: Mapping[str, Any]) -> bool:
+        """Send the step's output; False if the workflow no longer waits on this token
+        (already resumed, timed out, or the execution was stopped)."""
+        try:
+            self.sfn.send_task_success(taskToken=task_token, output=json.dumps(dict(output)))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in _SPENT_TOKEN:
+                return False
+            raise
+        return True
 
 
 class EventPublisher:

@@ -117,10 +117,12 @@ class TaskStore:
         completed_at: str,
         completed_by: str,
         outcome: Mapping[str, Any],
+        output: Mapping[str, Any],
         changes: PetitionChanges,
     ) -> dict[str, Any]:
         """Mark the task completed and record its outcome on the petition, atomically;
-        Conflict if the task is no longer open (completed twice, or concurrently)."""
+        Conflict if the task is no longer open (completed twice, or concurrently).
+        `output` is what the workflow gets, kept until it has been sent."""
         try:
             self.ddb.transact_write_items(
                 TransactItems=[
@@ -130,7 +132,7 @@ class TaskStore:
                             "Key": task_key(task_id),
                             "UpdateExpression": (
                                 "SET #status = :done, completedAt = :at, completedBy = :by, "
-                                "outcome = :outcome "
+                                "outcome = :outcome, workflowOutput = :output "
                                 "REMOVE assigneeKey, openShard, remindAt, escalationKey"
                             ),
                             "ConditionExpression": "#status = :open",
@@ -142,6 +144,7 @@ class TaskStore:
                                     ":at": completed_at,
                                     ":by": completed_by,
                                     ":outcome": dict(outcome),
+                                    ":output": dict(output),
                                 }
                             ),
                         }
@@ -165,6 +168,15 @@ class TaskStore:
         task = self.get(task_id)
         assert task is not None
         return task
+
+    def mark_resumed(self, task_id: str, at: str) -> None:
+        """The workflow has its output: a later completion attempt has nothing to repair."""
+        self.ddb.update_item(
+            TableName=self.table,
+            Key=task_key(task_id),
+            UpdateExpression="SET resumedAt = :at",
+            ExpressionAttributeValues=dynamo.values({":at": at}),
+        )
 
     def open_for(self, assignee_key: str) -> Iterator[dict[str, Any]]:
         yield from self._query(BY_ASSIGNEE, "assigneeKey = :k", {":k": assignee_key})

@@ -121,11 +121,13 @@ def complete_task(
     if step.is_unit_step and caller.unit != task.get("unit"):
         raise Forbidden(detail="This task belongs to another handling unit.")
     if task["status"] != TaskStatus.OPEN.value:
+        _repair_resume(tasks, workflow, task, now)
         raise Conflict(detail="This task is already completed.")
     completion = parse_completion(step, body)
 
     at = iso(now)
     outcome = completion.outcome()
+    output = workflow_output(step, completion)
     changes, closed_as = _petition_changes(task, completion, now)
     changes.step_fields = {
         "status": "completed",
@@ -139,10 +141,14 @@ def complete_task(
         completed_at=at,
         completed_by=caller.sub,
         outcome=outcome,
+        output=output,
         changes=changes,
     )
     # Only after the commit: a second completion is refused above and never resumes.
-    workflow.resume(task["token"], workflow_output(step, completion))
+    if not workflow.resume(task["token"], output):
+        # Recorded all the same: the execution timed out or was stopped by ops.
+        logger.warning("workflow no longer waits for the task", extra={"taskId": task_id})
+    tasks.mark_resumed(task_id, at)
     if closed_as:
         events: list[EventDetail] = [
             PetitionClosed(petition_id=task["petitionId"], status=closed_as)  # type: ignore[arg-type]
@@ -150,6 +156,19 @@ def complete_task(
         publisher.publish(events)
     logger.info("task completed", extra={"taskId": task_id, "step": step.value})
     return task_view(completed, now)
+
+
+def _repair_resume(
+    tasks: Tasks, workflow: WorkflowEngine, task: dict[str, Any], now: datetime
+) -> None:
+    """A completion whose SendTaskSuccess failed (committed, then the call errored) left
+    the workflow waiting: resend the recorded output once, so the case can move on."""
+    if task.get("resumedAt") or not task.get("workflowOutput"):
+        return
+    logger.warning("resuming a completed task again", extra={"taskId": task["taskId"]})
+    resumed = workflow.resume(task["token"], task["workflowOutput"])
+    logger.info("resume repaired", extra={"taskId": task["taskId"], "resumed": resumed})
+    tasks.mark_resumed(task["taskId"], iso(now))
 
 
 def _petition_changes(
