@@ -24,6 +24,7 @@ class FakeTasks:
     def __init__(self, *tasks: dict[str, Any]) -> None:
         self.items = {t["taskId"]: dict(t) for t in tasks}
         self.changes: list[PetitionChanges] = []
+        self.events: list[EventDetail] = []
 
     def get(self, task_id: str) -> dict[str, Any] | None:
         item = self.items.get(task_id)
@@ -36,6 +37,7 @@ class FakeTasks:
         task |= {"status": "completed", "completedAt": kwargs["completed_at"],
                  "outcome": kwargs["outcome"], "workflowOutput": kwargs["output"]}  # fmt: skip
         self.changes.append(kwargs["changes"])
+        self.events.extend(kwargs.get("events", []))
         return dict(task)
 
     def mark_resumed(self, task_id: str, at: str) -> None:
@@ -56,14 +58,6 @@ class FakeWorkflow:
             raise ConnectionError("network down")
         self.sent.append((task_token, dict(output)))
         return True
-
-
-class FakePublisher:
-    def __init__(self) -> None:
-        self.published: list[EventDetail] = []
-
-    def publish(self, details: Any) -> None:
-        self.published.extend(details)
 
 
 def _task(step: str, unit: str | None = None, attempt: int = 0) -> dict[str, Any]:
@@ -88,7 +82,7 @@ REVIEW = {"scores": {"handling": 1, "implementation": 2, "replyQuality": 3}, "fi
 
 
 def _complete(tasks: FakeTasks, workflow: FakeWorkflow, who: Caller, task_id: str, body: Any):
-    return complete_task(tasks, workflow, FakePublisher(), who, task_id, body, NOW)
+    return complete_task(tasks, workflow, who, task_id, body, NOW)
 
 
 def test_a_failed_tracking_review_asks_for_rework_until_the_limit() -> None:
@@ -123,14 +117,12 @@ def test_a_bad_body_is_refused_before_anything_is_written() -> None:
 
 
 def test_accountability_closes_the_case_and_publishes_it() -> None:
-    tasks, publisher = FakeTasks(_task("accountability")), FakePublisher()
-    complete_task(
-        tasks, FakeWorkflow(), publisher, GROUP, "p1.accountability.0",
-        {"required": False, "findings": "无"}, NOW,
-    )  # fmt: skip
+    tasks = FakeTasks(_task("accountability"))
+    body = {"required": False, "findings": "无"}
+    _complete(tasks, FakeWorkflow(), GROUP, "p1.accountability.0", body)
     (change,) = tasks.changes
     assert change.sets["status"] == "closed" and change.sets["statusKey"] == "STATUS#closed"
-    assert publisher.published == [PetitionClosed(petition_id="p1", status="closed")]
+    assert tasks.events == [PetitionClosed(petition_id="p1", status="closed")]
 
 
 def test_a_second_completion_is_a_conflict_and_does_not_resume_again() -> None:

@@ -1,4 +1,4 @@
-"""Step Functions and EventBridge calls of the petition workflow.
+"""Step Functions calls of the petition workflow.
 
 Execution input and task outputs carry ids and flags only: Step Functions keeps state
 and history for 90 days outside our tables, so no personal data goes there.
@@ -7,13 +7,12 @@ and history for 90 days outside our tables, so no personal data goes there.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from onetrip.dal.aws import client
-from onetrip.events import EventDetail
 
 _SPENT_TOKEN = {"TaskTimedOut", "InvalidToken", "TaskDoesNotExist"}
 
@@ -46,29 +45,3 @@ class Workflow:
                 return False
             raise
         return True
-
-
-class EventPublisher:
-    def __init__(self, bus_name: str, events: Any = None) -> None:
-        self.bus_name = bus_name
-        self._events = events
-
-    @property
-    def events(self) -> Any:
-        return self._events or client("events")
-
-    def publish(self, details: Sequence[EventDetail]) -> None:
-        # PutEvents takes at most 10 entries per call.
-        for start in range(0, len(details), 10):
-            entries = [
-                {
-                    "Source": d.source,
-                    "DetailType": d.detail_type,
-                    "Detail": d.to_json(),
-                    "EventBusName": self.bus_name,
-                }
-                for d in details[start : start + 10]
-            ]
-            response = self.events.put_events(Entries=entries)
-            if response.get("FailedEntryCount"):
-                raise RuntimeError(f"{response['FailedEntryCount']} events were not published")

@@ -13,16 +13,18 @@ GSIs, sparse (their keys are removed when the task completes, so only open tasks
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from onetrip.dal import dynamo
 from onetrip.dal.aws import client
+from onetrip.dal.outbox import Outbox
 from onetrip.dal.petitions import petition_key, petition_update
 from onetrip.domain.petition import PetitionChanges
 from onetrip.errors import Conflict
+from onetrip.events import EventDetail
 
 BY_ASSIGNEE = "byAssignee"
 OPEN_BY_REMINDER = "openByReminder"
@@ -53,10 +55,33 @@ def _cancelled_by_condition(error: ClientError, index: int) -> bool:
 
 
 class TaskStore:
-    def __init__(self, tasks_table: str, petitions_table: str, ddb: Any = None) -> None:
+    """Events announcing a change (reminders, a closed petition) go into the outbox in the
+    change's own transaction and are published after commit; the outbox relay publishes
+    what a crash left behind, so none is lost."""
+
+    def __init__(
+        self,
+        tasks_table: str,
+        petitions_table: str,
+        outbox: Outbox | None = None,
+        ddb: Any = None,
+    ) -> None:
         self.table = tasks_table
         self.petitions_table = petitions_table
+        self.outbox = outbox
         self._ddb = ddb
+
+    def _with_events(
+        self, operations: list[dict[str, Any]], events: Sequence[EventDetail]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        if not events or self.outbox is None:
+            return operations, []
+        entries = [self.outbox.entry(event) for event in events]
+        return operations + [write.operation for write, _ in entries], [i for _, i in entries]
+
+    def _publish(self, items: list[dict[str, Any]]) -> None:
+        if items and self.outbox is not None:
+            self.outbox.publish_quietly(items)
 
     @property
     def ddb(self) -> Any:
@@ -119,52 +144,50 @@ class TaskStore:
         outcome: Mapping[str, Any],
         output: Mapping[str, Any],
         changes: PetitionChanges,
+        events: Sequence[EventDetail] = (),
     ) -> dict[str, Any]:
         """Mark the task completed and record its outcome on the petition, atomically;
         Conflict if the task is no longer open (completed twice, or concurrently).
         `output` is what the workflow gets, kept until it has been sent."""
+        task_update = {
+            "TableName": self.table,
+            "Key": task_key(task_id),
+            "UpdateExpression": (
+                "SET #status = :done, completedAt = :at, completedBy = :by, "
+                "outcome = :outcome, workflowOutput = :output "
+                "REMOVE assigneeKey, openShard, remindAt, escalationKey"
+            ),
+            "ConditionExpression": "#status = :open",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": dynamo.values(
+                {
+                    ":done": "completed",
+                    ":open": "open",
+                    ":at": completed_at,
+                    ":by": completed_by,
+                    ":outcome": dict(outcome),
+                    ":output": dict(output),
+                }
+            ),
+        }
+        petition = petition_update(
+            self.petitions_table,
+            petition_id,
+            sets=changes.sets,
+            step=(changes.task_id, changes.step_fields),
+            append_evaluation=changes.evaluation,
+            add_rework=changes.add_rework,
+        )
+        operations, outbox_items = self._with_events(
+            [{"Update": task_update}, {"Update": petition}], events
+        )
         try:
-            self.ddb.transact_write_items(
-                TransactItems=[
-                    {
-                        "Update": {
-                            "TableName": self.table,
-                            "Key": task_key(task_id),
-                            "UpdateExpression": (
-                                "SET #status = :done, completedAt = :at, completedBy = :by, "
-                                "outcome = :outcome, workflowOutput = :output "
-                                "REMOVE assigneeKey, openShard, remindAt, escalationKey"
-                            ),
-                            "ConditionExpression": "#status = :open",
-                            "ExpressionAttributeNames": {"#status": "status"},
-                            "ExpressionAttributeValues": dynamo.values(
-                                {
-                                    ":done": "completed",
-                                    ":open": "open",
-                                    ":at": completed_at,
-                                    ":by": completed_by,
-                                    ":outcome": dict(outcome),
-                                    ":output": dict(output),
-                                }
-                            ),
-                        }
-                    },
-                    {
-                        "Update": petition_update(
-                            self.petitions_table,
-                            petition_id,
-                            sets=changes.sets,
-                            step=(changes.task_id, changes.step_fields),
-                            append_evaluation=changes.evaluation,
-                            add_rework=changes.add_rework,
-                        )
-                    },
-                ]
-            )
+            self.ddb.transact_write_items(TransactItems=operations)
         except ClientError as error:
             if _cancelled_by_condition(error, 0):
                 raise Conflict(detail="This task is already completed.") from None
             raise
+        self._publish(outbox_items)
         task = self.get(task_id)
         assert task is not None
         return task
@@ -206,48 +229,46 @@ class TaskStore:
                 yield dynamo.from_item(item)
 
     def record_reminder(
-        self, task_id: str, reminder: Mapping[str, Any], *, escalate_to: str | None = None
+        self,
+        task_id: str,
+        reminder: Mapping[str, Any],
+        *,
+        escalate_to: str | None = None,
+        event: EventDetail | None = None,
     ) -> bool:
-        """Record one reminder on an open task; False if it was already recorded (another
-        sweep got there first) or the task has been completed meanwhile."""
+        """Record one reminder on an open task (and its event); False if it was already
+        recorded (another sweep got there first) or the task has been completed meanwhile."""
         kind, ordinal = reminder["kind"], int(reminder["ordinal"])
         sets = "reminders = list_append(if_not_exists(reminders, :none), :r)"
         values: dict[str, Any] = {":r": [dict(reminder)], ":none": [], ":open": "open"}
         if escalate_to:
             sets += ", escalated = :t, escalationKey = :ek"
             values |= {":t": True, ":ek": role_key(escalate_to)}
+        record = {
+            "TableName": self.table,
+            "Item": dynamo.to_item(
+                {"pk": f"TASK#{task_id}", "sk": f"REMINDER#{kind}#{ordinal:04d}", **reminder}
+            ),
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+        task_update = {
+            "TableName": self.table,
+            "Key": task_key(task_id),
+            "UpdateExpression": "SET " + sets,
+            "ConditionExpression": "#status = :open",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": dynamo.values(values),
+        }
+        operations, outbox_items = self._with_events(
+            [{"Put": record}, {"Update": task_update}], [event] if event else []
+        )
         try:
-            self.ddb.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self.table,
-                            "Item": dynamo.to_item(
-                                {
-                                    "pk": f"TASK#{task_id}",
-                                    "sk": f"REMINDER#{kind}#{ordinal:04d}",
-                                    **reminder,
-                                }
-                            ),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {
-                        "Update": {
-                            "TableName": self.table,
-                            "Key": task_key(task_id),
-                            "UpdateExpression": "SET " + sets,
-                            "ConditionExpression": "#status = :open",
-                            "ExpressionAttributeNames": {"#status": "status"},
-                            "ExpressionAttributeValues": dynamo.values(values),
-                        }
-                    },
-                ]
-            )
+            self.ddb.transact_write_items(TransactItems=operations)
         except ClientError as error:
             if "ConditionalCheckFailed" in dynamo.cancellation_reasons(error):
                 return False
             raise
+        self._publish(outbox_items)
         return True
 
     def set_next_reminder(self, task_id: str, remind_at: str) -> None:

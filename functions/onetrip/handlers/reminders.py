@@ -8,7 +8,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from onetrip.dal.petition_workflow import EventPublisher
+from onetrip.dal.outbox import Outbox
 from onetrip.dal.tasks import TaskStore
 from onetrip.domain.petition import parse_instant, utc_now
 from onetrip.logic.reminders import sweep
@@ -18,12 +18,10 @@ logger = Logger()
 
 
 @lru_cache(maxsize=1)
-def _ports() -> tuple[TaskStore, EventPublisher]:
+def _tasks() -> TaskStore:
     settings = get_settings()
-    return (
-        TaskStore(settings.tasks_table, settings.petitions_table),
-        EventPublisher(settings.event_bus_name),
-    )
+    outbox = Outbox(settings.outbox_table, settings.event_bus_name)
+    return TaskStore(settings.tasks_table, settings.petitions_table, outbox)
 
 
 @logger.inject_lambda_context
@@ -32,6 +30,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     # computes the same reminders.
     scheduled = event.get("time") if isinstance(event, dict) else None
     now = parse_instant(scheduled) if scheduled else utc_now()
-    tasks, publisher = _ports()
-    result = sweep(tasks, publisher, now)
+    result = sweep(_tasks(), now)
     return {"tasks": result.tasks, "recorded": result.recorded, "escalated": result.escalated}

@@ -32,7 +32,7 @@ from onetrip.domain.petition import (
 )
 from onetrip.errors import Conflict, Forbidden, NotFound
 from onetrip.events import EventDetail, PetitionClosed
-from onetrip.logic.petition_ports import Petitions, Publisher, Tasks, WorkflowEngine
+from onetrip.logic.petition_ports import Petitions, Tasks, WorkflowEngine
 
 logger = Logger()
 
@@ -105,7 +105,6 @@ def open_task(
 def complete_task(
     tasks: Tasks,
     workflow: WorkflowEngine,
-    publisher: Publisher,
     caller: Caller,
     task_id: str,
     body: Any,
@@ -143,19 +142,19 @@ def complete_task(
         outcome=outcome,
         output=output,
         changes=changes,
+        events=[_closed(task["petitionId"], closed_as)] if closed_as else [],
     )
     # Only after the commit: a second completion is refused above and never resumes.
     if not workflow.resume(task["token"], output):
         # Recorded all the same: the execution timed out or was stopped by ops.
         logger.warning("workflow no longer waits for the task", extra={"taskId": task_id})
     tasks.mark_resumed(task_id, at)
-    if closed_as:
-        events: list[EventDetail] = [
-            PetitionClosed(petition_id=task["petitionId"], status=closed_as)  # type: ignore[arg-type]
-        ]
-        publisher.publish(events)
     logger.info("task completed", extra={"taskId": task_id, "step": step.value})
     return task_view(completed, now)
+
+
+def _closed(petition_id: str, status: str) -> EventDetail:
+    return PetitionClosed(petition_id=petition_id, status=status)  # type: ignore[arg-type]
 
 
 def _repair_resume(

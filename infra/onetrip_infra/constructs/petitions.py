@@ -207,6 +207,8 @@ class PetitionWorkflow(Construct):
             "TASKS_TABLE": self.tasks.table_name,
         }
         workflow = {"STATE_MACHINE_ARN": self.state_machine.state_machine_arn}
+        # Events commit with the change in the outbox; the outbox relay publishes stragglers.
+        outbox = {"OUTBOX_TABLE": data.outbox.table_name, "EVENT_BUS_NAME": bus.name}
 
         self.petitions_api = defaults.function(
             self,
@@ -228,13 +230,14 @@ class PetitionWorkflow(Construct):
             self,
             "TasksApi",
             handler="onetrip.handlers.tasks.handler",
-            environment={**tables, **workflow, "EVENT_BUS_NAME": bus.name},
+            environment={**tables, **workflow, **outbox},
             description="Petition tasks: worklist, completion (resumes the workflow)",
         )
         self.petitions.grant_read_write_data(self.tasks_api)
         self.tasks.grant_read_write_data(self.tasks_api)
         # The only principal that may resume the workflow (SendTaskSuccess/Failure).
         self.state_machine.grant_task_response(self.tasks_api)
+        data.outbox.grant_read_write_data(self.tasks_api)
         bus.bus.grant_put_events_to(self.tasks_api)
         api.add_routes(self.tasks_api, TASKS_ROUTES)
 
@@ -273,10 +276,11 @@ class PetitionWorkflow(Construct):
             self,
             "ReminderSweep",
             handler="onetrip.handlers.reminders.handler",
-            environment={**tables, "EVENT_BUS_NAME": bus.name},
+            environment={**tables, **outbox},
             description="Reminds and escalates open petition tasks",
         )
         self.tasks.grant_read_write_data(self.reminder_sweep)
+        data.outbox.grant_read_write_data(self.reminder_sweep)
         bus.bus.grant_put_events_to(self.reminder_sweep)
         self.reminder_schedule = aws_scheduler.Schedule(
             self,

@@ -9,7 +9,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from onetrip.api.app import current_caller
-from onetrip.dal.petition_workflow import EventPublisher, Workflow
+from onetrip.dal.outbox import Outbox
+from onetrip.dal.petition_workflow import Workflow
 from onetrip.dal.tasks import TaskStore
 from onetrip.domain.petition import utc_now
 from onetrip.logic import tasks
@@ -21,17 +22,13 @@ router = Router()
 @lru_cache(maxsize=1)
 def _tasks() -> TaskStore:
     settings = get_settings()
-    return TaskStore(settings.tasks_table, settings.petitions_table)
+    outbox = Outbox(settings.outbox_table, settings.event_bus_name)
+    return TaskStore(settings.tasks_table, settings.petitions_table, outbox)
 
 
 @lru_cache(maxsize=1)
 def _workflow() -> Workflow:
     return Workflow(get_settings().state_machine_arn)
-
-
-@lru_cache(maxsize=1)
-def _publisher() -> EventPublisher:
-    return EventPublisher(get_settings().event_bus_name)
 
 
 @router.get(
@@ -52,5 +49,5 @@ def complete_task(
 ) -> dict[str, Any]:
     # The body's shape depends on the task's step: validated by the logic (422 by field).
     return tasks.complete_task(
-        _tasks(), _workflow(), _publisher(), current_caller(router), taskId, body, utc_now()
+        _tasks(), _workflow(), current_caller(router), taskId, body, utc_now()
     )
