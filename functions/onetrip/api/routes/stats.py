@@ -17,16 +17,6 @@ from onetrip.settings import get_settings
 
 router = Router()
 
-_DESCRIPTION = (
-    "Figures over the petitions received from `from` to `to` (dates, both inclusive, days in "
-    "China Standard Time). `repeatRate` = petitions with a non-empty `repeatOf` / total. "
-    "`firstContactResolutionRate` = petitions closed as `resolved` that are not themselves "
-    "repeats and are not repeated by another petition of the period / total. "
-    "`overdueOpenTasks` = open steps past `dueAt` now, of the period's petitions in progress. "
-    "`averageDaysToClose` = mean days from receipt to closure of the closed ones (null if "
-    "none). Rates are 0-1, four decimals; 0 when there are no petitions."
-)
-
 
 @lru_cache(maxsize=1)
 def _store() -> PetitionStore:
@@ -36,7 +26,6 @@ def _store() -> PetitionStore:
 @router.get(
     "/stats/petitions",
     summary="Petition KPIs for petitions received from..to (ops, petition_office, leader)",
-    description=_DESCRIPTION,
     tags=["stats"],
 )
 def petition_stats(

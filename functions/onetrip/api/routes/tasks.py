@@ -41,11 +41,6 @@ def worklist(status: Annotated[Literal["open"], Query()] = "open") -> list[dict[
 @router.post(
     "/tasks/<taskId>/completion",
     summary="Complete a task with the step's body; the workflow moves on",
-    description=(
-        "The body depends on the task's step (API.md, Petitions). 403 for another role or "
-        "another handling unit's task; 409 once completed (the workflow does not move "
-        "again); 422 naming the field of a bad body."
-    ),
     tags=["tasks"],
 )
 def complete_task(
