@@ -54,7 +54,7 @@ def test_rectification_takes_the_leaders_days_but_not_past_the_conclusion() -> N
     assert (
         step_due(PetitionStep.RECTIFICATION, opened, due_days=45, **kwargs) == RECEIVED + 40 * DAY
     )
-    rework = step_due(PetitionStep.RECTIFICATION, opened, attempt=1, **kwargs)
+    rework = step_due(PetitionStep.RECTIFICATION, opened, attempt=1, due_days=12, **kwargs)
     assert rework == opened + deadlines.REWORK_RECTIFICATION_DAYS * DAY
 
 

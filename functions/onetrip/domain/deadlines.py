@@ -76,7 +76,8 @@ def step_due(
     statutory deadline it serves."""
     days = STEP_DAYS[step]
     if step is PetitionStep.RECTIFICATION:
-        days = due_days or (REWORK_RECTIFICATION_DAYS if attempt else days)
+        # The leader's dueDays sets the first round; a rework round gets the shorter default.
+        days = REWORK_RECTIFICATION_DAYS if attempt else (due_days or days)
     due = opened_at + timedelta(days=days)
     if step is PetitionStep.TRIAGE:
         return min(due, acceptance_due_at)
