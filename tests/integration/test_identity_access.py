@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 from onetrip.routing import Agency
 
 from tests.builders import APPROVER, CLERK, claims
@@ -98,19 +98,15 @@ def test_an_agency_system_uses_only_its_own_records(desk: IdentityDesk, cloud: A
 
 
 @pytest.fixture
-def service_logs() -> Iterator[io.StringIO]:
-    """Every line the functions log, formatted exactly as Lambda would write it."""
-    service = logging.getLogger("onetrip")
-    stream = io.StringIO()
-    capture = logging.StreamHandler(stream)
-    capture.setFormatter(service.handlers[0].formatter)
-    service.addHandler(capture)
-    yield stream
-    service.removeHandler(capture)
+def service_logs(caplog: pytest.LogCaptureFixture) -> Callable[[], str]:
+    """Every record the functions log, formatted as Powertools writes it in Lambda."""
+    caplog.set_level(logging.INFO)  # the level every function is deployed with
+    formatter = LambdaPowertoolsFormatter()
+    return lambda: "\n".join(formatter.format(record) for record in caplog.records)
 
 
 def test_no_full_id_number_or_name_reaches_the_logs(
-    desk: IdentityDesk, cloud: Any, service_logs: io.StringIO
+    desk: IdentityDesk, cloud: Any, service_logs: Callable[[], str]
 ) -> None:
     # Given a full flow: registration, records, a number change, delivery, a failure path
     person = desk.register(surname="欧阳", givenName="娜娜")
@@ -121,7 +117,7 @@ def test_no_full_id_number_or_name_reaches_the_logs(
     desk.application(approved["applicationId"])
 
     # Then no log line contains the number or the name
-    logs = service_logs.getvalue()
+    logs = service_logs()
     assert "linked update settled" in logs  # the logs were captured
     assert person["idNumber"] not in logs
     assert "欧阳娜娜" not in logs and "丽娜" not in logs
