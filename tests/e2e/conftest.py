@@ -147,8 +147,20 @@ def local() -> Iterator[RunningLocal]:
     assert line.strip() == f"onetrip local ready on http://127.0.0.1:{port}"
     running = RunningLocal(f"http://127.0.0.1:{port}", process, output)
     yield running
+    workers = HttpCloud(running.url).workers()
     process.send_signal(signal.SIGTERM)
-    process.wait(timeout=30)
+    assert process.wait(timeout=30) == 0
+    # A clean stop ends every worker process too.
+    alive = [w["pid"] for w in workers.values() if w["pid"] and _alive(w["pid"])]
+    assert not alive, f"workers outlived onetrip local: {alive}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 @pytest.fixture(scope="session")

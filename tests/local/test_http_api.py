@@ -58,6 +58,8 @@ def test_a_valid_token_reaches_the_function_with_claims_as_api_gateway_renders_t
             _bearer(mint(["ops"], issued_at=int(time.time()) - 7200, lifetime=60)), id="expired"
         ),  # fmt: skip
         pytest.param(_bearer("not.a.jwt"), id="garbage"),
+        pytest.param(_bearer(_foreign_token(local_key=True, iss="https://evil")), id="issuer"),
+        pytest.param(_bearer(_foreign_token(local_key=True, aud="other")), id="audience"),
     ],
 )
 def test_a_missing_or_bad_token_is_401_problem_json(
