@@ -79,7 +79,7 @@ def test_handlers_match_the_architecture_contract(synth, function_id: str, handl
                 "ID_HASH_SECRET_ARN",
             },
         ),  # fmt: skip
-        ("AgenciesApi", {"REGISTRY_TABLE", "AGENCY_RECORDS_TABLE", "ID_HASH_SECRET_ARN"}),
+        ("AgenciesApi", {"AGENCY_RECORDS_TABLE", "ID_HASH_SECRET_ARN"}),
         ("DocsApi", set()),
         ("OutboxRelay", {"OUTBOX_TABLE", "EVENT_BUS_NAME"}),
     ],
@@ -108,13 +108,13 @@ def test_docs_api_has_no_data_access(synth) -> None:
     assert actions == {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
 
 
-def test_agencies_api_reads_but_never_writes_the_registry(synth) -> None:
+def test_agencies_api_touches_only_agency_records(synth) -> None:
     statements = synth.statements_of("AgenciesApi")
     writes = [s for s in statements if WRITE_ACTIONS & set(_as_list(s["Action"]))]
 
-    assert _mentions(statements, "Registry")
     assert _mentions(writes, "AgencyRecords")
-    assert not _mentions(writes, "Registry")
+    assert not _mentions(statements, "Registry")
+    assert not _mentions(statements, "Applications")
 
 
 def test_outbox_relay_only_touches_the_outbox_and_the_bus(synth) -> None:

@@ -89,15 +89,10 @@ class IdentityChange(Construct):
             self,
             "AgenciesApi",
             handler="onetrip.handlers.agencies.handler",
-            environment={
-                **registry,
-                "AGENCY_RECORDS_TABLE": data.agency_records.table_name,
-                **secret,
-            },
+            environment={"AGENCY_RECORDS_TABLE": data.agency_records.table_name, **secret},
             description="Agency records: upsert and look up",
         )
         data.agency_records.grant_read_write_data(self.agencies)
-        data.registry.grant_read_data(self.agencies)
         data.id_hash_secret.grant_read(self.agencies)
         api.add_routes(self.agencies, AGENCIES_ROUTES)
 
