@@ -127,6 +127,9 @@ def _local(args: argparse.Namespace) -> int:
     except TemplateError as error:
         print(f"onetrip local: {error}", file=sys.stderr)
         return 2
+    except OSError as error:
+        print(f"onetrip local: cannot serve on port {args.port}: {error}", file=sys.stderr)
+        return 2
     finally:
         runtime.stop()
     return 0

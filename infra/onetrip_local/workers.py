@@ -91,11 +91,14 @@ class Worker:
                 line = ""
             finally:
                 self._busy = False
-            if line is None:
+            if line is None or not line:
+                # Like Lambda: the environment is discarded and a fresh one starts (its
+                # imports run now, so the redelivered event meets a warm worker).
                 self._kill()
+                self.start()
+            if line is None:
                 raise InvocationError("Timeout", f"Task timed out after {self.spec.timeout} s")
             if not line:
-                self._kill()
                 raise InvocationError("Runtime.ExitError", "the worker process died")
         reply = json.loads(line)
         if not reply["ok"]:

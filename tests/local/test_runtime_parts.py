@@ -39,6 +39,7 @@ def test_a_worker_runs_its_function_with_its_own_environment_and_survives_a_kill
         assert json.loads(again["body"])["event"] == {"n": 2}
         status = pool.workers[echo].status()
         assert status.pid != first.pid and status.restarts == 1
+        assert status.invocations == 2
     finally:
         pool.stop_all()
 
