@@ -42,6 +42,16 @@ def _link_key(application_id: str, agency: str) -> dict[str, Any]:
     return to_item({"pk": f"APP#{application_id}", "sk": f"LINK#{agency}"})
 
 
+def _linked_update(item: dict[str, Any]) -> LinkedUpdate:
+    return LinkedUpdate(
+        agency=item["agency"],
+        status=item["status"],
+        attempts=int(item.get("attempts", 0)),
+        updated_at=item.get("updatedAt", ""),
+        error=item.get("error"),
+    )
+
+
 class ApplicationStore:
     def __init__(self, table: str) -> None:
         self.table = table
@@ -61,15 +71,7 @@ class ApplicationStore:
             **{attr: header[key] for key, attr in _HEADER_FIELDS.items() if key in header}
         )
         application.linked_updates = [
-            LinkedUpdate(
-                agency=i["agency"],
-                status=i["status"],
-                attempts=int(i.get("attempts", 0)),
-                updated_at=i.get("updatedAt", ""),
-                error=i.get("error"),
-            )
-            for i in items
-            if str(i["sk"]).startswith("LINK#")
+            _linked_update(i) for i in items if str(i["sk"]).startswith("LINK#")
         ]
         application.timeline = [
             {k: i[k] for k in ("at", "event", "by") if k in i}
@@ -77,6 +79,14 @@ class ApplicationStore:
             if str(i["sk"]).startswith("TL#")
         ]
         return application
+
+    def link(self, application_id: str, agency: str) -> LinkedUpdate | None:
+        """One linked update, without reading the rest of the application."""
+        response = client("dynamodb").get_item(
+            TableName=self.table, Key=_link_key(application_id, agency), ConsistentRead=True
+        )
+        item = response.get("Item")
+        return _linked_update(from_item(item)) if item else None
 
     def for_person(self, person_id: str) -> list[Application]:
         headers = self._query_all(

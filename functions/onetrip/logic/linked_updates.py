@@ -51,12 +51,8 @@ class LinkedStores:
 
 def apply(stores: LinkedStores, agency: Agency, application_id: str, person_id: str) -> str:
     """Settle this agency's linked update of the application; returns its status."""
-    application = stores.applications.get(application_id)
-    link = next(
-        (lu for lu in (application.linked_updates if application else []) if lu.agency == agency),
-        None,
-    )
-    if application is None or link is None:
+    link = stores.applications.link(application_id, agency)
+    if link is None:
         logger.warning("no linked update for this agency", extra={"applicationId": application_id})
         return "ignored"
     if link.status in FINAL_LINK:
