@@ -16,6 +16,7 @@ from typing import Any
 
 import boto3
 
+from onetrip_local.expressions import ScheduleExpression
 from onetrip_local.template import Resolver, Template, TemplateError, references
 
 LOCAL_ACCOUNT = "123456789012"  # moto's default account
@@ -103,6 +104,7 @@ class Schedule:
     function: str  # target function logical id
     input: str | None = None
     enabled: bool = True
+    timezone: str = "UTC"
 
 
 @dataclass(frozen=True)
@@ -506,6 +508,7 @@ def _schedule(ctx: _Context) -> None:
         raise TemplateError("only schedules that invoke a Lambda function run locally")
     function = ctx.topology.function_by_arn_or_name(target["Arn"])
     _require_python(ctx.topology.functions[function])
+    ScheduleExpression(p["ScheduleExpression"], p.get("ScheduleExpressionTimezone", "UTC"))
     group = p.get("GroupName", "default")
     arn = ctx.arn("scheduler", f"schedule/{group}/{name}")
     ctx.topology.schedules.append(
@@ -517,6 +520,7 @@ def _schedule(ctx: _Context) -> None:
             function=function,
             input=target.get("Input"),
             enabled=p.get("State", "ENABLED") == "ENABLED",
+            timezone=p.get("ScheduleExpressionTimezone", "UTC"),
         )
     )
     ctx.publish(name, Arn=arn)

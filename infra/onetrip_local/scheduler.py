@@ -1,18 +1,18 @@
-"""EventBridge Scheduler for the template's schedules: rate() schedules fire on time;
-any schedule can be fired once, as of a given instant (`onetrip remind --at`)."""
+"""EventBridge Scheduler for the template's schedules: rate(), cron() and at() schedules
+fire on time; any schedule can be fired once, as of a given instant (`onetrip remind`)."""
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from onetrip_local.expressions import ScheduleExpression
 from onetrip_local.provision import Schedule
 from onetrip_local.template import TemplateError
-from onetrip_local.triggers import rate_seconds, scheduled_event
+from onetrip_local.triggers import scheduled_event
 
 log = logging.getLogger("onetrip.local.scheduler")
 
@@ -30,10 +30,6 @@ class Scheduler(threading.Thread):
         self.schedules = list(schedules)
         self._invoke, self._region, self._account = invoke, region, account
         self._stop_event = threading.Event()
-        for schedule in self.schedules:
-            if rate_seconds(schedule.expression) is None:
-                log.warning("%s (%s) fires only on request: only rate() runs on its own",
-                            schedule.name, schedule.expression)  # fmt: skip
 
     def find(self, name: str) -> Schedule:
         """By schedule name, logical id, or the logical id of the function it targets."""
@@ -48,23 +44,33 @@ class Scheduler(threading.Thread):
         return self._invoke(schedule.function, event)
 
     def run(self) -> None:
-        # Rate schedules start counting when they are created, as in AWS.
-        started = time.monotonic()
-        due = {
-            s.logical_id: started + seconds
+        # Rate schedules count from their creation, as in AWS: here, the start.
+        created = datetime.now(UTC)
+        expressions = {
+            s.logical_id: ScheduleExpression(s.expression, s.timezone)
             for s in self.schedules
-            if s.enabled and (seconds := rate_seconds(s.expression))
+            if s.enabled
+        }
+        due = {
+            lid: when
+            for lid, expression in expressions.items()
+            if (when := expression.next_after(created, created=created))
         }
         while due and not self._stop_event.is_set():
             logical_id, when = min(due.items(), key=lambda item: item[1])
-            if self._stop_event.wait(max(0.0, when - time.monotonic())):
+            wait = (when - datetime.now(UTC)).total_seconds()
+            if self._stop_event.wait(max(0.0, wait)):
                 return
             schedule = next(s for s in self.schedules if s.logical_id == logical_id)
             try:
-                self.fire(schedule, datetime.now(UTC))
+                self.fire(schedule, when)
             except Exception as error:
                 log.warning("schedule %s failed: %s", schedule.name, error)
-            due[logical_id] = when + (rate_seconds(schedule.expression) or 0)
+            following = expressions[logical_id].next_after(when, created=created)
+            if following is None:
+                del due[logical_id]
+            else:
+                due[logical_id] = following
 
     def stop(self) -> None:
         self._stop_event.set()

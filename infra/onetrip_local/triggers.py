@@ -154,12 +154,3 @@ def scheduled_event(schedule: Schedule, at: datetime, *, region: str, account: s
         "resources": [schedule.arn],
         "detail": {},
     }
-
-
-def rate_seconds(expression: str) -> int | None:
-    """`rate(15 minutes)` → 900; None for cron()/at() expressions."""
-    if not expression.startswith("rate("):
-        return None
-    amount, unit = expression[5:-1].split()
-    per_unit = {"minute": 60, "hour": 3600, "day": 86400}[unit.rstrip("s")]
-    return int(amount) * per_unit

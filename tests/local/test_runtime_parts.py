@@ -6,10 +6,13 @@ import json
 import os
 import signal
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from onetrip_local.harness import LocalCloud
 from onetrip_local.pollers import Poller
+from onetrip_local.provision import Schedule
+from onetrip_local.scheduler import Scheduler
 from onetrip_local.workers import InvocationError, WorkerPool
 
 from tests.local.probe_stack import PROBE_CODE
@@ -80,3 +83,24 @@ def test_the_poller_deletes_successes_and_leaves_failures_for_the_visibility_tim
     counts = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
     assert counts["ApproximateNumberOfMessages"] == "0"
     assert counts["ApproximateNumberOfMessagesNotVisible"] == "1"
+
+
+def test_the_scheduler_fires_a_schedule_on_time_with_its_instant() -> None:
+    # Given a one-time schedule two seconds from now
+    at = (datetime.now(UTC) + timedelta(seconds=2)).replace(microsecond=0, tzinfo=None)
+    schedule = Schedule("Soon", "soon", "arn:aws:scheduler:::schedule/default/soon",
+                        f"at({at.isoformat()})", "Ticker")  # fmt: skip
+    fired: list[tuple[str, dict[str, object]]] = []
+    scheduler = Scheduler([schedule], lambda fn, event: fired.append((fn, event)),
+                          region="us-east-1", account="123456789012")  # fmt: skip
+
+    # When the scheduler runs for a few seconds
+    scheduler.start()
+    deadline = time.monotonic() + 10
+    while not fired and time.monotonic() < deadline:
+        time.sleep(0.1)
+    scheduler.stop()
+    scheduler.join(timeout=5)
+
+    # Then the target was invoked once, with the scheduled instant as the event's time
+    assert [(fn, event["time"]) for fn, event in fired] == [("Ticker", f"{at.isoformat()}Z")]
