@@ -17,7 +17,7 @@ import boto3
 from onetrip_local.apigw import ApiResult, HttpRequest, problem_result, serve_request
 from onetrip_local.moto_server import MotoServer
 from onetrip_local.pollers import Poller
-from onetrip_local.provision import Options, Topology, provision
+from onetrip_local.provision import Options, Topology, check_types, provision
 from onetrip_local.scheduler import Scheduler
 from onetrip_local.server import ADMIN_PREFIX, LocalHttpServer
 from onetrip_local.template import TemplateError, load_template
@@ -48,6 +48,7 @@ class LocalRuntime:
         """Provision and start serving; returns the base URL."""
         opts = self.options
         template = opts.template or load_template(opts.context, log=log.info)
+        check_types(template)  # before anything starts: an unknown type is a clear error
         self.moto = MotoServer()
         os.environ.update(
             AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from onetrip_local.harness import LocalCloud
 from onetrip_local.provision import check_types
+from onetrip_local.runtime import LocalRuntime, RuntimeOptions
 from onetrip_local.template import TemplateError
 
 from tests.local.probe_stack import PROBE_CODE, synth_probe
@@ -93,6 +94,17 @@ def test_an_unknown_resource_type_is_a_startup_error_naming_it(
     template["Resources"]["Network"] = {"Type": "AWS::EC2::VPC", "Properties": {}}
     with pytest.raises(TemplateError, match=r"Network \(AWS::EC2::VPC\)"):
         check_types(template)
+
+
+def test_onetrip_local_refuses_to_start_on_an_unknown_type(
+    probe_template: dict[str, Any],
+) -> None:
+    template = copy.deepcopy(probe_template)
+    template["Resources"]["Cache"] = {"Type": "AWS::ElastiCache::CacheCluster"}
+    runtime = LocalRuntime(RuntimeOptions(port=0, template=template))
+    with pytest.raises(TemplateError, match=r"Cache \(AWS::ElastiCache::CacheCluster\)"):
+        runtime.start()
+    runtime.stop()
 
 
 def test_the_reset_wipes_data_but_keeps_the_topology(probe: LocalCloud) -> None:
