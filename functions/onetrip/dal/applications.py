@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from onetrip.dal.aws import client
-from onetrip.dal.dynamo import from_item, to_item, values
+from onetrip.dal.dynamo import from_item, query_items, to_item, values
 from onetrip.dal.transact import Write
 from onetrip.domain.application import Application, LinkedUpdate
 
@@ -99,13 +99,7 @@ class ApplicationStore:
         return [a for a in found if a is not None]
 
     def _query_all(self, **kwargs: Any) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        while True:
-            response = client("dynamodb").query(TableName=self.table, **kwargs)
-            items += [from_item(i) for i in response.get("Items", [])]
-            if "LastEvaluatedKey" not in response:
-                return items
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return list(query_items(client("dynamodb"), self.table, **kwargs))
 
     # Transaction parts
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -59,3 +59,10 @@ def cancellation_reasons(error: ClientError) -> list[str]:
         return []
     reasons = error.response.get("CancellationReasons") or []
     return [str(r.get("Code", "None")) for r in reasons]
+
+
+def query_items(ddb: Any, table: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
+    """Every item a Query returns, across pages, as plain dicts."""
+    for page in ddb.get_paginator("query").paginate(TableName=table, **kwargs):
+        for item in page.get("Items", []):
+            yield from_item(item)

@@ -218,15 +218,13 @@ class TaskStore:
     def _query(
         self, index: str, condition: str, values: Mapping[str, Any]
     ) -> Iterator[dict[str, Any]]:
-        paginator = self.ddb.get_paginator("query")
-        for page in paginator.paginate(
-            TableName=self.table,
+        return dynamo.query_items(
+            self.ddb,
+            self.table,
             IndexName=index,
             KeyConditionExpression=condition,
             ExpressionAttributeValues=dynamo.values(values),
-        ):
-            for item in page.get("Items", []):
-                yield dynamo.from_item(item)
+        )
 
     def record_reminder(
         self,
