@@ -18,8 +18,9 @@ CONCLUSION_PERIOD = timedelta(days=60)
 # 信访工作条例 (2022) art. 35: one extension of at most 30 days, approved by a leader.
 MAX_EXTENSION_DAYS = 30
 
-# Bureau defaults (days per step). Triage..conclusion add up to 5+5+3+30+5+7 = 55 days,
-# inside the 15-day acceptance and 60-day conclusion periods even after one rework.
+# Bureau defaults (days per step). Triage (5) fits the 15-day acceptance period; enforcement
+# review..conclusion add up to 5+3+30+5+7 = 50 days, inside the 60-day conclusion period.
+# Rework rounds (10 + 5 days) and late steps are capped at the statutory date by step_due.
 STEP_DAYS: dict[PetitionStep, int] = {
     PetitionStep.TRIAGE: 5,
     PetitionStep.ENFORCEMENT_REVIEW: 5,
