@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 from tests.builders import claims, id_number, unique_birth
 from tests.integration.test_petition_workflow import (
@@ -112,6 +115,17 @@ def test_lists_filter_by_status_and_step(desk: PetitionDesk, cloud: Any) -> None
         ({"subject": "长" * 201}, "subject"),
         ({"category": "weather"}, "category"),
         ({"receivedAt": "2099-01-01T00:00:00Z"}, "receivedAt"),
+        # Instants are ISO 8601 with a zone: no Unix timestamps (once read as 1970)
+        ({"receivedAt": 12345}, "receivedAt"),
+        ({"receivedAt": 1.5e9}, "receivedAt"),
+        ({"receivedAt": "1700000000"}, "receivedAt"),
+        # Far in the past: once a 500 (year 1 overflowed), or unsortable 3-digit years
+        ({"receivedAt": "0001-01-01T00:00:00Z"}, "receivedAt"),
+        ({"receivedAt": "0999-01-01T00:00:00Z"}, "receivedAt"),
+        ({"receivedAt": "1999-12-31T23:59:59Z"}, "receivedAt"),
+        # A JSON null or string for the petitioner is well-formed: 422, not 400
+        ({"petitioner": None}, "petitioner"),
+        ({"petitioner": "张三"}, "petitioner"),
     ],
 )  # fmt: skip
 def test_a_bad_petition_names_the_field(cloud: Any, overrides: dict[str, Any], field: str) -> None:
@@ -128,3 +142,27 @@ def test_roles_without_petition_work_are_refused(cloud: Any) -> None:
     assert cloud.api("POST", "/petitions", body=body, claims=claims("clerk")).status == 403
     assert cloud.api("GET", "/petitions/pet_unknown", claims=PETITION_OFFICE).status == 404
     assert cloud.api("POST", "/tasks/nope/completion", body={}, claims=LEADER).status == 404
+
+
+def test_no_name_id_number_or_phone_reaches_the_logs(
+    desk: PetitionDesk, cloud: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)  # the level every function is deployed with
+    number = id_number(unique_birth())
+    person = {"name": "欧阳娜娜", "idNumber": number, "phone": "13512345678"}
+
+    # A registration, its triage, a search by number, a refused body and a sweep
+    pid = desk.register(petitioner=person)["petitionId"]
+    desk.triage(pid)
+    desk.wait_for_task(pid, "enforcement_review")
+    search = {"petitionerIdNumber": number}
+    cloud.api("POST", "/petitions/search", body=search, claims=PETITION_OFFICE)
+    cloud.api("POST", "/petitions", body=petition_body(petitioner={**person, "phone": "1"}),
+              claims=PETITION_OFFICE)  # fmt: skip
+    cloud.fire_schedule("ReminderSweep", datetime.now(UTC) + timedelta(days=30))
+
+    formatter = LambdaPowertoolsFormatter()
+    logs = "\n".join(formatter.format(record) for record in caplog.records)
+    assert "task opened" in logs  # the logs were captured
+    assert number not in logs and number[:6] + "********" not in logs
+    assert "欧阳娜娜" not in logs and "13512345678" not in logs

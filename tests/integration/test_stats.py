@@ -58,6 +58,9 @@ def seeded(cloud: Any) -> None:
             "status": row["status"],
             "category": row["category"],
             "subject": "统计样例",
+            # Complete enough that the session's other tests can list it (GET /petitions).
+            "petitioner": {"name": "统计", "idNumber": "330203199003077019", "phone": "10000"},
+            "channel": "visit",
             "receivedAt": row["receivedAt"],
             "closedAt": row.get("closedAt"),
             "resolution": row.get("resolution"),
@@ -89,3 +92,21 @@ def test_stats_need_a_reporting_role_and_a_valid_period(cloud: Any) -> None:
     assert [e["field"] for e in backwards.json["errors"]] == ["to"]
     missing = cloud.api("GET", "/stats/petitions?from=2025-02-01", claims=claims("leader"))
     assert missing.status == 422
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("from=0001-01-01&to=0001-01-02", "from"),  # was a 500 (datetime overflow)
+        ("from=9999-12-31&to=9999-12-31", "from"),  # was a 500 (end + 1 day overflows)
+        ("from=2025-01-01&to=9999-12-31", "to"),
+        ("from=1704067200&to=2025-01-31", "from"),  # a Unix timestamp is not a date
+        ("from=2025-01-01T00:00:00Z&to=2025-01-31", "from"),  # nor is an instant
+    ],
+)
+def test_a_period_outside_the_calendar_is_a_422_naming_the_date(
+    cloud: Any, query: str, field: str
+) -> None:
+    result = cloud.api("GET", f"/stats/petitions?{query}", claims=claims("leader"))
+    assert result.status == 422, result.json
+    assert field in [e["field"] for e in result.json["errors"]]

@@ -6,6 +6,7 @@ step's completion accepts. Pure: no AWS, no clock.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -21,6 +22,7 @@ from pydantic import (
     StrictInt,
     StringConstraints,
     ValidationError,
+    field_validator,
 )
 
 from onetrip.errors import FieldError, InvalidInput
@@ -307,6 +309,16 @@ class Petitioner(BaseModel):
     phone: Phone
 
 
+# An instant as API.md writes them: ISO 8601 with a time zone (…Z or ±hh:mm), never a
+# Unix timestamp (pydantic would otherwise read 12345 as 1970-01-01T03:25:45Z).
+_ISO_INSTANT = re.compile(
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}:?\d{2})$"
+)
+# The earliest receipt time a desk can back-register. Keys sort as ISO strings, which
+# needs four-digit years; anything earlier than this is a typing error.
+EARLIEST_RECEIPT = datetime(2000, 1, 1, tzinfo=UTC)
+
+
 class NewPetition(BaseModel):
     """POST /petitions: a petition as registered at the desk or filed online (登记)."""
 
@@ -318,7 +330,34 @@ class NewPetition(BaseModel):
     content: Text
     channel: Channel
     district: ShortText | None = None
-    received_at: datetime | None = Field(default=None, alias="receivedAt")
+    received_at: datetime | None = Field(
+        default=None,
+        alias="receivedAt",
+        description=(
+            "When the petition was received (ISO 8601 with a time zone, e.g. "
+            "2026-03-01T09:00:00Z); not in the future, not before 2000-01-01. "
+            "Petition office only; defaults to now."
+        ),
+    )
+
+    @field_validator("petitioner", mode="before")
+    @classmethod
+    def _petitioner_is_an_object(cls, value: Any) -> Any:
+        # A 422 naming "petitioner" (a JSON null or string here is well-formed, not 400).
+        if not isinstance(value, dict | Petitioner):
+            raise ValueError("Give the petitioner as an object with name, idNumber and phone.")
+        return value
+
+    @field_validator("received_at", mode="before")
+    @classmethod
+    def _received_at_is_an_instant(cls, value: Any) -> Any:
+        if value is None or isinstance(value, datetime):
+            return value
+        if not isinstance(value, str) or not _ISO_INSTANT.match(value):
+            raise ValueError(
+                "Give an ISO 8601 instant with a time zone, e.g. 2026-03-01T09:00:00Z."
+            )
+        return value
 
 
 class ExtensionRequest(BaseModel):

@@ -13,6 +13,7 @@ from typing import Any
 from onetrip.api.auth import Caller, Role
 from onetrip.domain import deadlines, id_number
 from onetrip.domain.petition import (
+    EARLIEST_RECEIPT,
     Channel,
     ExtensionRequest,
     NewPetition,
@@ -55,6 +56,8 @@ def register(
             raise invalid("receivedAt", "Give the instant with a time zone, e.g. ...Z.")
         if received_at > now:
             raise invalid("receivedAt", "The petition cannot be received in the future.")
+        if received_at < EARLIEST_RECEIPT:
+            raise invalid("receivedAt", f"Give an instant from {iso(EARLIEST_RECEIPT)} on.")
 
     petitioner_hash = hasher(number)
     repeat_of = find_repeats(

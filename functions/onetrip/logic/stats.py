@@ -9,17 +9,31 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from onetrip.api.auth import Caller, Role
-from onetrip.domain.petition import PetitionStatus, Resolution, TaskStatus, iso, parse_instant
+from onetrip.domain.petition import (
+    EARLIEST_RECEIPT,
+    PetitionStatus,
+    Resolution,
+    TaskStatus,
+    iso,
+    parse_instant,
+)
 from onetrip.errors import invalid
 from onetrip.logic.petition_ports import Petitions
 
 # The bureau's days are China Standard Time days (UTC+8, no DST).
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
 _MAX_PERIOD = timedelta(days=3 * 366)
+# Dates a period may name: no petition is received before 2000 (EARLIEST_RECEIPT), and
+# the end's next midnight must still be a datetime (as a four-digit-year ISO string).
+EARLIEST_DAY = EARLIEST_RECEIPT.date()
+LATEST_DAY = date(9998, 12, 31)
 
 
 def period(start: date, end: date) -> tuple[datetime, datetime]:
     """[start 00:00, end+1 00:00) in China Standard Time, as UTC instants."""
+    for name, day in (("from", start), ("to", end)):
+        if not EARLIEST_DAY <= day <= LATEST_DAY:
+            raise invalid(name, f"Give a date from {EARLIEST_DAY} to {LATEST_DAY}.")
     if end < start:
         raise invalid("to", "The period ends before it starts.")
     if end - start > _MAX_PERIOD:

@@ -42,6 +42,12 @@ def _workflow() -> Workflow:
     "/petitions",
     summary="Register a petition (petition_office; a citizen online for themselves)",
     tags=["petitions"],
+    responses={
+        201: {
+            "description": "The petition, registered; its workflow has started",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
 )
 def register_petition(body: Annotated[NewPetition, Body()]) -> Any:
     petition = petitions.register(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import lru_cache
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from pydantic import BeforeValidator
 
 from onetrip.api.app import current_caller
 from onetrip.dal.petitions import PetitionStore
@@ -16,6 +18,18 @@ from onetrip.logic import stats
 from onetrip.settings import get_settings
 
 router = Router()
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _calendar_day(value: object) -> object:
+    """API.md dates are YYYY-MM-DD: no instants, no Unix timestamps read as dates."""
+    if isinstance(value, str) and not _DAY.match(value):
+        raise ValueError("Give a date as YYYY-MM-DD.")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_calendar_day)]
 
 
 @lru_cache(maxsize=1)
@@ -29,7 +43,7 @@ def _store() -> PetitionStore:
     tags=["stats"],
 )
 def petition_stats(
-    from_: Annotated[date, Query(alias="from")],
-    to: Annotated[date, Query()],
+    from_: Annotated[Day, Query(alias="from")],
+    to: Annotated[Day, Query()],
 ) -> dict[str, Any]:
     return stats.petition_stats(_store(), current_caller(router), from_, to, utc_now())
