@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.exceptions import ServiceError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from onetrip.api.auth import Caller, caller_from_claims
-from onetrip.api.problems import from_domain_error, from_validation_errors, problem
+from onetrip.api.problems import (
+    PROBLEM_JSON,
+    from_domain_error,
+    from_validation_errors,
+    malformed,
+    problem,
+    unsupported_media_type,
+)
 from onetrip.errors import DomainError
 
 logger = Logger()
@@ -34,6 +48,18 @@ def make_api(*routers: Router) -> APIGatewayHttpResolver:
     @app.exception_handler(DomainError)
     def _domain(error: DomainError) -> Response:
         return from_domain_error(error)
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def _media_type(error: RequestUnsupportedContentType) -> Response:
+        return unsupported_media_type()
+
+    @app.exception_handler(ServiceError)
+    def _service(error: ServiceError) -> Response:
+        # Powertools' own errors (e.g. NotFoundError: no route in this function matches).
+        # Without this the catch-all below would turn them into a 500.
+        if error.status_code == 404:
+            return problem(404, "Not found", "No such resource.")
+        return problem(error.status_code, HTTPStatus(error.status_code).phrase, str(error.msg))
 
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response:
@@ -74,6 +100,60 @@ def http_entry(*routers: Router) -> tuple[APIGatewayHttpResolver, LambdaHandler]
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        try:
+            event = json_body_event(event)
+        except _BodyRefused as refused:
+            return _proxy_result(refused.response)
         return app.resolve(event, context)
 
     return app, handler
+
+
+class _BodyRefused(Exception):
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # NaN, Infinity: Python accepts them, RFC 8259 not
+
+
+def json_body_event(event: dict[str, Any]) -> dict[str, Any]:
+    """The event with its body as UTF-8 text, once the body is known to be a JSON object.
+
+    Every request body of this API is a JSON object (API.md, Conventions). Checked here,
+    before Powertools parses it, because Powertools would otherwise answer a non-UTF-8
+    body, a text/plain or multipart body with a 500, and silently take the first element
+    of a JSON array as the object. Raises _BodyRefused with the problem to answer.
+    """
+    body = event.get("body")
+    if not body:
+        return event
+    headers: Mapping[str, str] = event.get("headers") or {}
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if media_type not in ("", "application/json"):
+        raise _BodyRefused(unsupported_media_type())
+    try:
+        raw = base64.b64decode(body, validate=True) if event.get("isBase64Encoded") else body
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except (binascii.Error, UnicodeDecodeError):
+        raise _BodyRefused(malformed("The request body is not UTF-8 text.")) from None
+    try:
+        parsed = json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        raise _BodyRefused(malformed("The request body is not valid JSON.")) from None
+    if not isinstance(parsed, dict):
+        raise _BodyRefused(malformed("The request body must be a JSON object."))
+    return {**event, "body": text, "isBase64Encoded": False}
+
+
+def _proxy_result(response: Response) -> dict[str, Any]:
+    """An HTTP API (payload 2.0) result for a response built before the resolver ran."""
+    return {
+        "statusCode": response.status_code,
+        "headers": {"Content-Type": response.content_type or PROBLEM_JSON},
+        "body": response.body,
+        "isBase64Encoded": False,
+    }

@@ -48,6 +48,16 @@ def problem(status: int, title: str, detail: str, errors: Iterable[FieldError] =
     )
 
 
+def malformed(detail: str) -> Response:
+    return problem(400, "Malformed request", detail)
+
+
+def unsupported_media_type() -> Response:
+    return problem(
+        415, "Unsupported media type", "Send the request body as application/json (UTF-8)."
+    )
+
+
 def from_domain_error(error: DomainError) -> Response:
     for cls, status, title in _STATUS:
         if isinstance(error, cls):
@@ -61,14 +71,17 @@ def _field_path(loc: Sequence[Any]) -> str:
     return ".".join(parts) or "body"
 
 
+def _whole_body_unusable(error: Mapping[str, Any]) -> bool:
+    """Invalid JSON, or no body / not an object where one is expected (not a nested field)."""
+    loc = tuple(error.get("loc", ()))
+    if error.get("type") == "json_invalid":
+        return True
+    return loc == ("body",) and error.get("type") in ("missing", "model_attributes_type")
+
+
 def from_validation_errors(errors: Sequence[Mapping[str, Any]]) -> Response:
-    if any(
-        e.get("type") in ("json_invalid", "model_attributes_type")
-        and tuple(e.get("loc", ()))[:1] == ("body",)
-        and len(e.get("loc", ())) <= 2
-        for e in errors
-    ):
-        return problem(400, "Malformed request", "The request body is not a JSON object.")
+    if any(_whole_body_unusable(e) for e in errors):
+        return malformed("The request body must be a JSON object.")
     field_errors = [FieldError(_field_path(e.get("loc", ())), _message(e)) for e in errors]
     detail = "; ".join(f"{fe.field}: {fe.message}" for fe in field_errors)
     return problem(422, "Invalid request", detail, field_errors)

@@ -55,6 +55,8 @@ def _errors(agency: Agency, fields: dict[str, Any]) -> list[FieldError]:
         if name not in held and name != "reference"
     ]
     errors += [FieldError(name, "is required") for name in sorted(held) if fields.get(name) is None]
+    if not fields.get("reference"):
+        errors.append(FieldError("reference", "must not be blank"))
     if errors:
         return errors
     errors = id_number.validate(fields["idNumber"], field="idNumber")
@@ -81,6 +83,9 @@ def upsert(
     fields = dict(fields)
     if fields.get("idNumber"):
         fields["idNumber"] = id_number.normalize(fields["idNumber"])
+    for text_field in ("surname", "givenName", "reference"):
+        if isinstance(fields.get(text_field), str):
+            fields[text_field] = fields[text_field].strip()  # as the registry stores names
     errors = _errors(agency, fields)
     if errors:
         raise InvalidInput(detail="The agency record is not valid.", errors=errors)

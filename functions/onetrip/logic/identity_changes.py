@@ -62,6 +62,9 @@ STAFF_READERS = (Role.CLERK, Role.APPROVER, Role.OPS)
 
 def submit(stores: IdentityStores, caller: Caller, request: ChangeRequest) -> Application:
     caller.require(Role.CLERK)
+    blank = [FieldError(f, "must not be blank") for f, v in _free_text(request) if not v.strip()]
+    if blank:
+        raise InvalidInput(detail="The form has blank fields.", errors=blank)
     person = find_by_id_number(stores.registry, request.id_number)
     if person is None:
         raise invalid("idNumber", "no person is registered with this ID number")
@@ -101,6 +104,11 @@ def submit(stores: IdentityStores, caller: Caller, request: ChangeRequest) -> Ap
     return _reload(stores, application.application_id)
 
 
+def _free_text(request: ChangeRequest) -> list[tuple[str, str]]:
+    district = str(request.window.get("district", ""))
+    return [("reason", request.reason), ("window.district", district)]
+
+
 def _checked_changes(
     registry: RegistryStore, person: Person, requested: dict[str, Any]
 ) -> dict[str, dict[str, Any]]:
@@ -109,6 +117,10 @@ def _checked_changes(
         raise invalid("changes", "must change at least one of the six identity fields")
     current = person.as_api()
     new = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in requested.items()}
+    for name_field in ("surname", "givenName"):
+        if name_field in new:
+            # Stored trimmed, as at registration: " 王" is no change from "王".
+            new[name_field] = new[name_field].strip()
     errors: list[FieldError] = [
         FieldError(f"changes.{k}", "is the same as the current value")
         for k, v in new.items()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
@@ -11,7 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body as BodyParam
 from pydantic import Field
 
 from onetrip.api.app import current_caller, json_response
-from onetrip.api.schemas import Body, IdNumberLookup
+from onetrip.api.schemas import Body, IdNumberLookup, IsoDate
 from onetrip.dal.agency_records import AgencyRecordStore
 from onetrip.logic import agencies
 from onetrip.settings import get_settings
@@ -27,7 +26,7 @@ class AgencyRecordBody(Body):
     surname: str | None = Field(default=None, max_length=100)
     given_name: str | None = Field(default=None, max_length=100)
     gender: Literal["male", "female"] | None = None
-    birth_date: date | None = None
+    birth_date: IsoDate | None = None
     ethnicity: str | None = Field(default=None, max_length=20)
 
 

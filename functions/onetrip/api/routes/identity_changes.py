@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
@@ -12,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import Field
 
 from onetrip.api.app import created, current_caller, json_response
-from onetrip.api.schemas import Body
+from onetrip.api.schemas import Body, IsoDate
 from onetrip.logic import identity_changes as logic
 from onetrip.settings import get_settings
 
@@ -23,7 +22,7 @@ class Changes(Body):
     surname: str | None = Field(default=None, max_length=100)
     given_name: str | None = Field(default=None, max_length=100)
     gender: Literal["male", "female"] | None = None
-    birth_date: date | None = None
+    birth_date: IsoDate | None = None
     ethnicity: str | None = Field(default=None, max_length=20)
     id_number: str | None = Field(default=None, max_length=64)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
@@ -11,7 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body as BodyParam
 from pydantic import Field
 
 from onetrip.api.app import created, current_caller
-from onetrip.api.schemas import Body, IdNumberLookup
+from onetrip.api.schemas import Body, IdNumberLookup, IsoDate
 from onetrip.dal.registry import RegistryStore
 from onetrip.logic import persons
 from onetrip.settings import get_settings
@@ -24,7 +23,7 @@ class NewPerson(Body):
     surname: str = Field(max_length=100)
     given_name: str = Field(max_length=100)
     gender: Literal["male", "female"]
-    birth_date: date
+    birth_date: IsoDate
     ethnicity: str = Field(max_length=20)
     district: str | None = Field(default=None, max_length=50)
 
