@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body as BodyParam
 from pydantic import Field
 
 from onetrip.api.app import current_caller, json_response
+from onetrip.api.responses import WITH_BODY, documented
 from onetrip.api.schemas import Body, IdNumberLookup, IsoDate
 from onetrip.dal.agency_records import AgencyRecordStore
 from onetrip.logic import agencies
@@ -38,6 +39,10 @@ def _store() -> AgencyRecordStore:
     "/agencies/<agency>/records",
     summary="Create or replace a record (upsert by ID number)",
     tags=["agencies"],
+    responses={
+        **documented(200, "The record, replaced", *WITH_BODY, 404, 409),
+        **documented(201, "The record, created"),
+    },
 )
 def put_record(agency: str, body: Annotated[AgencyRecordBody, BodyParam()]) -> Response[Any]:
     fields = body.model_dump(by_alias=True, exclude_none=True)
@@ -49,6 +54,7 @@ def put_record(agency: str, body: Annotated[AgencyRecordBody, BodyParam()]) -> R
     "/agencies/<agency>/records/lookup",
     summary="Find a record by current or former ID number",
     tags=["agencies"],
+    responses=documented(200, "The agency record", *WITH_BODY, 404),
 )
 def lookup_record(agency: str, body: Annotated[IdNumberLookup, BodyParam()]) -> dict[str, Any]:
     return agencies.lookup(_store(), current_caller(router), agency, body.id_number)

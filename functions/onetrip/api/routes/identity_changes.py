@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import Field
 
 from onetrip.api.app import created, current_caller, json_response
+from onetrip.api.responses import READ, WITH_BODY, documented
 from onetrip.api.schemas import Body, IsoDate
 from onetrip.logic import identity_changes as logic
 from onetrip.settings import get_settings
@@ -50,7 +51,10 @@ def _stores() -> logic.IdentityStores:
 
 
 @router.post(
-    "/identity-changes", summary="Submit an identity change (clerk)", tags=["identity-changes"]
+    "/identity-changes",
+    summary="Submit an identity change (clerk)",
+    tags=["identity-changes"],
+    responses=documented(201, "The application, submitted", *WITH_BODY, 409),
 )
 def submit_change(body: Annotated[ChangeForm, BodyParam()]) -> Response[Any]:
     request = logic.ChangeRequest(
@@ -67,6 +71,7 @@ def submit_change(body: Annotated[ChangeForm, BodyParam()]) -> Response[Any]:
     "/identity-changes/<applicationId>/decision",
     summary="Approve or reject (approver)",
     tags=["identity-changes"],
+    responses=documented(200, "The application, decided", *WITH_BODY, 404, 409),
 )
 def decide_change(
     applicationId: str,  # noqa: N803 - path name from API.md
@@ -86,13 +91,17 @@ def decide_change(
     "/identity-changes/<applicationId>",
     summary="An application and its linked updates",
     tags=["identity-changes"],
+    responses=documented(200, "The application", *READ, 404),
 )
 def get_change(applicationId: str) -> dict[str, Any]:  # noqa: N803
     return logic.get(_stores(), current_caller(router), applicationId).as_api()
 
 
 @router.get(
-    "/identity-changes", summary="A person's applications, newest first", tags=["identity-changes"]
+    "/identity-changes",
+    summary="A person's applications, newest first",
+    tags=["identity-changes"],
+    responses=documented(200, "A list of applications", *READ),
 )
 def list_changes(personId: Annotated[str, Query(min_length=1)]) -> Response[Any]:  # noqa: N803
     found = logic.for_person(_stores(), current_caller(router), personId)
@@ -103,6 +112,7 @@ def list_changes(personId: Annotated[str, Query(min_length=1)]) -> Response[Any]
     "/identity-changes/<applicationId>/linked-updates/<agency>/retry",
     summary="Retry a failed linked update (ops)",
     tags=["identity-changes"],
+    responses=documented(202, "The application; the retry is on its way", *READ, 404, 409),
 )
 def retry_linked_update(applicationId: str, agency: str) -> Response[Any]:  # noqa: N803
     application = logic.retry(_stores(), current_caller(router), applicationId, agency)

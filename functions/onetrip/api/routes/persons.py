@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body as BodyParam
 from pydantic import Field
 
 from onetrip.api.app import created, current_caller
+from onetrip.api.responses import READ, WITH_BODY, documented
 from onetrip.api.schemas import Body, IdNumberLookup, IsoDate
 from onetrip.dal.registry import RegistryStore
 from onetrip.logic import persons
@@ -32,7 +33,12 @@ def _registry() -> RegistryStore:
     return RegistryStore(get_settings().registry_table)
 
 
-@router.post("/persons", summary="Register a person (registrar)", tags=["persons"])
+@router.post(
+    "/persons",
+    summary="Register a person (registrar)",
+    tags=["persons"],
+    responses=documented(201, "The registered person", *WITH_BODY, 409),
+)
 def register_person(body: Annotated[NewPerson, BodyParam()]) -> Response[Any]:
     person = persons.register(
         _registry(),
@@ -49,12 +55,20 @@ def register_person(body: Annotated[NewPerson, BodyParam()]) -> Response[Any]:
 
 
 @router.post(
-    "/persons/lookup", summary="Find a person by current or former ID number", tags=["persons"]
+    "/persons/lookup",
+    summary="Find a person by current or former ID number",
+    tags=["persons"],
+    responses=documented(200, "The person, with the current ID number", *WITH_BODY, 404),
 )
 def lookup_person(body: Annotated[IdNumberLookup, BodyParam()]) -> dict[str, Any]:
     return persons.lookup(_registry(), current_caller(router), body.id_number).as_api()
 
 
-@router.get("/persons/<personId>", summary="Get a person", tags=["persons"])
+@router.get(
+    "/persons/<personId>",
+    summary="Get a person",
+    tags=["persons"],
+    responses=documented(200, "The person", *READ, 404),
+)
 def get_person(personId: str) -> dict[str, Any]:  # noqa: N803 - path name from API.md
     return persons.get(_registry(), current_caller(router), personId).as_api()

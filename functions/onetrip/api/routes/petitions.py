@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from onetrip.api.app import current_caller
+from onetrip.api.responses import READ, WITH_BODY, documented
 from onetrip.dal.id_hash import id_hash
 from onetrip.dal.petition_workflow import Workflow
 from onetrip.dal.petitions import PetitionStore
@@ -42,12 +43,7 @@ def _workflow() -> Workflow:
     "/petitions",
     summary="Register a petition (petition_office; a citizen online for themselves)",
     tags=["petitions"],
-    responses={
-        201: {
-            "description": "The petition, registered; its workflow has started",
-            "content": {"application/json": {"schema": {"type": "object"}}},
-        }
-    },
+    responses=documented(201, "The petition, registered; its workflow has started", *WITH_BODY),
 )
 def register_petition(body: Annotated[NewPetition, Body()]) -> Any:
     petition = petitions.register(
@@ -60,7 +56,12 @@ def register_petition(body: Annotated[NewPetition, Body()]) -> Any:
     )
 
 
-@router.get("/petitions", summary="List petitions by status and current step", tags=["petitions"])
+@router.get(
+    "/petitions",
+    summary="List petitions by status and current step",
+    tags=["petitions"],
+    responses=documented(200, "A list of petitions", *READ),
+)
 def list_petitions(
     status: Annotated[PetitionStatus | None, Query()] = None,
     step: Annotated[PetitionStep | None, Query()] = None,
@@ -74,12 +75,18 @@ def list_petitions(
     "/petitions/search",
     summary="All petitions of one petitioner, by ID number in the body (petition_office)",
     tags=["petitions"],
+    responses=documented(200, "A list of petitions", *WITH_BODY),
 )
 def search_petitions(body: Annotated[PetitionSearch, Body()]) -> list[dict[str, Any]]:
     return petitions.search(_store(), id_hash, current_caller(router), body.petitioner_id_number)
 
 
-@router.get("/petitions/<petitionId>", summary="Get a petition", tags=["petitions"])
+@router.get(
+    "/petitions/<petitionId>",
+    summary="Get a petition",
+    tags=["petitions"],
+    responses=documented(200, "The petition", *READ, 404),
+)
 def get_petition(petitionId: str) -> dict[str, Any]:  # noqa: N803 - path name from API.md
     return petitions.get(_store(), current_caller(router), petitionId)
 
@@ -88,6 +95,7 @@ def get_petition(petitionId: str) -> dict[str, Any]:  # noqa: N803 - path name f
     "/petitions/<petitionId>/extension",
     summary="Extend the conclusion deadline once, by 1-30 days (leader)",
     tags=["petitions"],
+    responses=documented(200, "The petition, extended", *WITH_BODY, 404, 409),
 )
 def extend_petition(
     petitionId: str,  # noqa: N803 - path name from API.md

@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BeforeValidator
 
 from onetrip.api.app import current_caller
+from onetrip.api.responses import READ, documented
 from onetrip.dal.petitions import PetitionStore
 from onetrip.domain.petition import utc_now
 from onetrip.logic import stats
@@ -41,6 +42,7 @@ def _store() -> PetitionStore:
     "/stats/petitions",
     summary="Petition KPIs for petitions received from..to (ops, petition_office, leader)",
     tags=["stats"],
+    responses=documented(200, "The KPIs of the period", *READ),
 )
 def petition_stats(
     from_: Annotated[Day, Query(alias="from")],

@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from onetrip.api.app import current_caller
+from onetrip.api.responses import READ, WITH_BODY, documented
 from onetrip.dal.outbox import Outbox
 from onetrip.dal.petition_workflow import Workflow
 from onetrip.dal.tasks import TaskStore
@@ -32,7 +33,10 @@ def _workflow() -> Workflow:
 
 
 @router.get(
-    "/tasks", summary="The caller's worklist (by role; by unit for handling units)", tags=["tasks"]
+    "/tasks",
+    summary="The caller's worklist (by role; by unit for handling units)",
+    tags=["tasks"],
+    responses=documented(200, "A list of tasks", *READ),
 )
 def worklist(status: Annotated[Literal["open"], Query()] = "open") -> list[dict[str, Any]]:
     return tasks.worklist(_tasks(), current_caller(router), utc_now())
@@ -42,6 +46,7 @@ def worklist(status: Annotated[Literal["open"], Query()] = "open") -> list[dict[
     "/tasks/<taskId>/completion",
     summary="Complete a task with the step's body; the workflow moves on",
     tags=["tasks"],
+    responses=documented(200, "The task, completed", *WITH_BODY, 404, 409),
 )
 def complete_task(
     taskId: str,  # noqa: N803 - path name from API.md
