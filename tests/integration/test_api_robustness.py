@@ -200,3 +200,24 @@ def test_birth_dates_in_changes_and_agency_records_are_strict_too(
         claims=claims("agency", agency="social_security"),
     )
     assert _fields(put) == ["birthDate"]
+
+
+@pytest.mark.parametrize(
+    ("path", "role"),
+    [
+        ("/petitions", "petition_office"),
+        ("/tasks/t1/completion", "petition_office"),
+        ("/petitions/p1/extension", "leader"),
+        ("/petitions/search", "petition_office"),
+    ],
+)
+def test_petition_routes_refuse_bodies_that_are_not_utf8_json_objects(
+    cloud: Any, path: str, role: str
+) -> None:
+    staff = {"sub": "u", "cognito:groups": [role]}
+    for raw in (b"\xff\xfe\x00", b"[]", b"not json"):
+        result = cloud.api(
+            "POST", path, raw_body=raw, claims=staff, headers={"content-type": "application/json"}
+        )
+        assert result.status == 400, (path, raw, result.json)
+        assert result.headers["content-type"].startswith("application/problem+json")
