@@ -8,7 +8,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Validations, aws_lambda, aws_logs
+from aws_cdk import (
+    Acknowledgment,
+    Duration,
+    RemovalPolicy,
+    Validations,
+    aws_lambda,
+    aws_lambda_event_sources,
+    aws_logs,
+    aws_sqs,
+)
 from constructs import Construct
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -39,6 +48,19 @@ POWERTOOLS_ENV: Mapping[str, str] = {
     "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
     "POWERTOOLS_LOG_LEVEL": "INFO",
 }
+
+
+def queue_batches(
+    queue: aws_sqs.IQueue, *, gather_seconds: int = 1
+) -> aws_lambda_event_sources.SqsEventSource:
+    """How every consumer reads its queue: batches of 10, partial batch failures reported
+    (one bad record never sends the others back); 0 seconds = deliver at once."""
+    return aws_lambda_event_sources.SqsEventSource(
+        queue,
+        batch_size=10,
+        max_batching_window=Duration.seconds(gather_seconds) if gather_seconds else None,
+        report_batch_item_failures=True,
+    )
 
 
 def acknowledge(construct: Construct, rule: str, reason: str) -> None:

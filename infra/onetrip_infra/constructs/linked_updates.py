@@ -7,12 +7,10 @@ the code uses, so CDK never retypes the routing.
 from __future__ import annotations
 
 from aws_cdk import (
-    Duration,
     aws_cloudwatch,
     aws_events,
     aws_events_targets,
     aws_lambda,
-    aws_lambda_event_sources,
     aws_sqs,
 )
 from constructs import Construct
@@ -132,21 +130,10 @@ class AgencyLink(Construct):
         bus.bus.grant_put_events_to(self.consumer)
         data.id_hash_secret.grant_read(self.consumer)
 
-        self.consumer.add_event_source(
-            aws_lambda_event_sources.SqsEventSource(
-                self.queue,
-                batch_size=10,
-                max_batching_window=Duration.seconds(1),
-                report_batch_item_failures=True,
-            )
-        )
+        self.consumer.add_event_source(config.queue_batches(self.queue))
         # Records arriving here exhausted their retries: the consumer marks the linked
         # update failed, so the application can still complete (with failures).
-        self.consumer.add_event_source(
-            aws_lambda_event_sources.SqsEventSource(
-                self.dead_letters, batch_size=10, report_batch_item_failures=True
-            )
-        )
+        self.consumer.add_event_source(config.queue_batches(self.dead_letters, gather_seconds=0))
         self._pin_event_source_ids(self.consumer, name)
 
         self.dead_letter_alarm = aws_cloudwatch.Alarm(

@@ -13,11 +13,9 @@ from typing import Any
 
 from aws_cdk import (
     Aws,
-    Duration,
     RemovalPolicy,
     Stack,
     aws_lambda,
-    aws_lambda_event_sources,
     aws_logs,
     aws_scheduler,
     aws_scheduler_targets,
@@ -260,14 +258,7 @@ class PetitionWorkflow(Construct):
         )
         self.petitions.grant_read_write_data(self.task_opener)
         self.tasks.grant_read_write_data(self.task_opener)
-        self.task_opener.add_event_source(
-            aws_lambda_event_sources.SqsEventSource(
-                self.queue,
-                batch_size=10,
-                max_batching_window=Duration.seconds(1),
-                report_batch_item_failures=True,
-            )
-        )
+        self.task_opener.add_event_source(config.queue_batches(self.queue))
         for child in self.task_opener.node.children:
             if isinstance(child, aws_lambda.EventSourceMapping):
                 pin_logical_id(child, "TaskOpenerQueueSource")
