@@ -86,7 +86,7 @@ def main() -> int:
         )
 
         per_change = {k: v / CHANGES for k, v in calls.items()}
-        print("AWS requests per change (excluding the API's own reads of the result):")
+        print("AWS requests per change (submit + approve + its 7 linked updates):")
         for operation, count in sorted(per_change.items()):
             print(f"  {operation:28s} {count:6.2f}")
         transact_items = per_change.get("dynamodb.TransactWriteItems.items", 0)
