@@ -39,6 +39,10 @@ class Conflict(DomainError):
     """The request clashes with the current state (409)."""
 
 
+class StaleRead(Conflict):
+    """Something read for the change moved before it committed: read again and retry."""
+
+
 class Forbidden(DomainError):
     """Authenticated, but the role does not allow this (403)."""
 

@@ -105,3 +105,18 @@ def test_functions_tables_and_queue(synth: Any) -> None:
 def test_the_china_partition_is_substituted(china_synth: Any) -> None:
     props = china_synth.props("PetitionWorkflow")
     assert props["DefinitionSubstitutions"]["Partition"] == {"Ref": "AWS::Partition"}
+
+
+def test_petitions_api_may_only_read_and_update_tasks_for_an_extension(synth: Any) -> None:
+    env = synth.props("PetitionsApi")["Environment"]["Variables"]
+    assert env["TASKS_TABLE"] == {"Ref": "Tasks"}
+
+    on_tasks = [
+        s
+        for s in synth.statements_of("PetitionsApi")
+        if {"Fn::GetAtt": ["Tasks", "Arn"]}
+        in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])
+    ]
+    # GetItem to read the open tasks, UpdateItem (in the extension's transaction) to move
+    # a capped dueAt: no Query, Scan, Put or Delete on the Tasks table
+    assert [_actions(s) for s in on_tasks] == [{"dynamodb:GetItem", "dynamodb:UpdateItem"}]

@@ -100,3 +100,32 @@ def test_next_reminder_walks_the_schedule() -> None:
     assert next_reminder_at(OPENED, DUE, OPENED + 9 * DAY) == DUE
     assert next_reminder_at(OPENED, DUE, DUE) == DUE + DAY
     assert next_reminder_at(OPENED, DUE, DUE + DAY + timedelta(hours=3)) == DUE + 2 * DAY
+
+
+def _moved(step: PetitionStep, opened: datetime, due: datetime, **kw: object) -> object:
+    accepted = RECEIVED + 4 * DAY
+    old = deadlines.conclusion_due(accepted)
+    return deadlines.extended_step_due(
+        step,
+        opened,
+        due,
+        acceptance_due_at=deadlines.acceptance_due(RECEIVED),
+        old_conclusion_due_at=old,
+        new_conclusion_due_at=old + 10 * DAY,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def test_an_extension_moves_only_a_step_capped_by_the_old_conclusion_deadline() -> None:
+    old = deadlines.conclusion_due(RECEIVED + 4 * DAY)
+    late = old - 5 * DAY
+    # capped conclusion step (7 days, 5 left): its own 7 days now fit
+    assert _moved(PetitionStep.CONCLUSION, late, old) == late + 7 * DAY
+    # capped rectification with the leader's 30 days: the new deadline caps it again
+    assert _moved(PetitionStep.RECTIFICATION, late, old, due_days=30) == old + 10 * DAY
+    # not capped: due well before the deadline
+    assert _moved(PetitionStep.CONCLUSION, late - 10 * DAY, late - 3 * DAY) is None
+    # steps after the reply never ran to the statutory date
+    assert _moved(PetitionStep.PERFORMANCE_REVIEW, late, old) is None
+    # never earlier than before
+    assert _moved(PetitionStep.TRACKING_REVIEW, old - DAY, old + 6 * DAY) is None

@@ -8,14 +8,15 @@ Keys: pk = PETITION#<id>, sk = PETITION. GSIs (all attributes projected):
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from onetrip.dal import dynamo
 from onetrip.dal.aws import client
-from onetrip.errors import Conflict
+from onetrip.domain.petition import DueMove
+from onetrip.errors import Conflict, StaleRead
 
 BY_STATUS = "byStatus"
 BY_PETITIONER = "byPetitioner"
@@ -35,8 +36,9 @@ def petitioner_key(id_hash: str) -> str:
 
 
 class PetitionStore:
-    def __init__(self, table: str, ddb: Any = None) -> None:
+    def __init__(self, table: str, ddb: Any = None, *, tasks_table: str = "") -> None:
         self.table = table
+        self.tasks_table = tasks_table
         self._ddb = ddb
 
     @property
@@ -95,40 +97,79 @@ class PetitionStore:
         )
 
     def extend(
-        self, petition_id: str, *, old_due: str, new_due: str, extension: Mapping[str, Any]
+        self,
+        petition_id: str,
+        *,
+        old_due: str,
+        new_due: str,
+        extension: Mapping[str, Any],
+        moves: Sequence[DueMove] = (),
     ) -> dict[str, Any]:
-        """Move conclusionDueAt once; a second extension (or a race) is a Conflict."""
+        """Move conclusionDueAt once, and with it (same transaction) the dueAt/remindAt of
+        the open tasks it capped and their step entries; a second extension (or a race) is
+        a Conflict, a task that changed since it was read a StaleRead."""
+        names = {"#status": "status", "#extended": "extended", "#extension": "extension"}
+        values: dict[str, Any] = {
+            ":new": new_due,
+            ":old": old_due,
+            ":t": True,
+            ":f": False,
+            ":e": dict(extension),
+            ":open": "in_progress",
+        }
+        sets = ["conclusionDueAt = :new", "#extended = :t", "#extension = :e"]
+        for i, move in enumerate(moves):
+            names |= {"#steps": "steps", f"#t{i}": move.task_id, "#due": "dueAt"}
+            values[f":d{i}"] = move.due_at
+            sets.append(f"#steps.#t{i}.#due = :d{i}")
+        petition = {
+            "TableName": self.table,
+            "Key": petition_key(petition_id),
+            "UpdateExpression": "SET " + ", ".join(sets),
+            "ConditionExpression": (
+                "attribute_exists(pk) AND #extended = :f AND conclusionDueAt = :old "
+                "AND #status = :open"
+            ),
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": dynamo.values(values),
+        }
         try:
-            response = self.ddb.update_item(
-                TableName=self.table,
-                Key=petition_key(petition_id),
-                UpdateExpression="SET conclusionDueAt = :new, #extended = :t, #extension = :e",
-                ConditionExpression=(
-                    "attribute_exists(pk) AND #extended = :f AND conclusionDueAt = :old "
-                    "AND #status = :open"
-                ),
-                ExpressionAttributeNames={
-                    "#status": "status",
-                    "#extended": "extended",
-                    "#extension": "extension",
-                },
-                ExpressionAttributeValues=dynamo.values(
-                    {
-                        ":new": new_due,
-                        ":old": old_due,
-                        ":t": True,
-                        ":f": False,
-                        ":e": dict(extension),
-                        ":open": "in_progress",
-                    }
-                ),
-                ReturnValues="ALL_NEW",
-            )
+            if moves:
+                self.ddb.transact_write_items(
+                    TransactItems=[{"Update": petition}]
+                    + [{"Update": self._task_due_update(move)} for move in moves]
+                )
+            else:
+                self.ddb.update_item(**petition)
         except ClientError as error:
-            if dynamo.is_condition_failure(error):
+            reasons = dynamo.cancellation_reasons(error)
+            if dynamo.is_condition_failure(error) or reasons[:1] == ["ConditionalCheckFailed"]:
                 raise Conflict(detail="The conclusion deadline was already extended.") from None
+            if "ConditionalCheckFailed" in reasons:
+                raise StaleRead(detail="An open task changed meanwhile; try again.") from None
             raise
-        return dynamo.from_item(response["Attributes"])
+        updated = self.get(petition_id)
+        assert updated is not None
+        return updated
+
+    def _task_due_update(self, move: DueMove) -> dict[str, Any]:
+        """The task's new dueAt and its place in the reminder sweep, only if it is still
+        open with the dueAt the move was computed from (recorded reminders stay)."""
+        return {
+            "TableName": self.tasks_table,
+            "Key": dynamo.to_item({"pk": f"TASK#{move.task_id}", "sk": "TASK"}),
+            "UpdateExpression": "SET dueAt = :due, remindAt = :remind",
+            "ConditionExpression": "#status = :open AND dueAt = :was",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": dynamo.values(
+                {
+                    ":due": move.due_at,
+                    ":remind": move.remind_at,
+                    ":was": move.old_due_at,
+                    ":open": "open",
+                }
+            ),
+        }
 
 
 def petition_update(

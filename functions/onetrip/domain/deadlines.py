@@ -87,6 +87,33 @@ def step_due(
     return due
 
 
+def extended_step_due(
+    step: PetitionStep,
+    opened_at: datetime,
+    due_at: datetime,
+    *,
+    acceptance_due_at: datetime,
+    old_conclusion_due_at: datetime,
+    new_conclusion_due_at: datetime,
+    attempt: int = 0,
+    due_days: int | None = None,
+) -> datetime | None:
+    """The new dueAt of an open step after an extension (延期), or None if it stays: only a
+    step whose dueAt was capped at the old conclusion deadline moves, to what step_due
+    gives with the new one, and never to an earlier instant."""
+    if step not in _WITHIN_CONCLUSION or due_at < old_conclusion_due_at:
+        return None
+    moved = step_due(
+        step,
+        opened_at,
+        acceptance_due_at=acceptance_due_at,
+        conclusion_due_at=new_conclusion_due_at,
+        attempt=attempt,
+        due_days=due_days,
+    )
+    return moved if moved > due_at else None
+
+
 @dataclass(frozen=True)
 class Reminder:
     """One reminder on one task; (kind, ordinal) is its identity on that task."""

@@ -388,6 +388,16 @@ class PetitionChanges:
     add_rework: bool = False
 
 
+@dataclass(frozen=True)
+class DueMove:
+    """An open task's dueAt moved by an extension; `old_due_at` guards the write."""
+
+    task_id: str
+    old_due_at: str
+    due_at: str
+    remind_at: str
+
+
 def new_petition_id() -> str:
     """Opaque and unguessable: a citizen probing ids learns nothing (404 either way)."""
     return f"pet_{uuid.uuid4().hex}"

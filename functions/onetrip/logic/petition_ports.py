@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
-from onetrip.domain.petition import PetitionChanges
+from onetrip.domain.petition import DueMove, PetitionChanges
 from onetrip.events import EventDetail
 
 
@@ -20,7 +20,13 @@ class Petitions(Protocol):
         self, id_hash: str, received_from: str | None = None
     ) -> Iterator[dict[str, Any]]: ...
     def extend(
-        self, petition_id: str, *, old_due: str, new_due: str, extension: Mapping[str, Any]
+        self,
+        petition_id: str,
+        *,
+        old_due: str,
+        new_due: str,
+        extension: Mapping[str, Any],
+        moves: Sequence[DueMove] = (),
     ) -> dict[str, Any]: ...
 
 

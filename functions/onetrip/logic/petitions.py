@@ -15,17 +15,27 @@ from onetrip.domain import deadlines, id_number
 from onetrip.domain.petition import (
     EARLIEST_RECEIPT,
     Channel,
+    DueMove,
     ExtensionRequest,
     NewPetition,
     PetitionStatus,
     PetitionStep,
+    TaskStatus,
     iso,
     new_petition_id,
     parse_instant,
 )
 from onetrip.domain.similarity import is_similar_subject
-from onetrip.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, invalid
-from onetrip.logic.petition_ports import IdHasher, Petitions, WorkflowEngine
+from onetrip.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    StaleRead,
+    invalid,
+)
+from onetrip.logic.petition_ports import IdHasher, Petitions, Tasks, WorkflowEngine
 
 # API.md: a repeat petition is one within 365 days of an earlier one.
 REPEAT_WINDOW = timedelta(days=365)
@@ -190,15 +200,52 @@ def search(
     return [view(p, caller) for p in found]
 
 
+# Attempts at an extension whose open task changed between the read and the write.
+_EXTEND_ATTEMPTS = 3
+
+
 def extend(
     petitions: Petitions,
+    tasks: Tasks,
     caller: Caller,
     petition_id: str,
     request: ExtensionRequest,
     now: datetime,
 ) -> dict[str, Any]:
-    """延期: the leader moves conclusionDueAt once, by at most 30 days."""
+    """延期: the leader moves conclusionDueAt once, by at most 30 days; open tasks whose
+    dueAt was capped at the old deadline move with it (dueAt, step entry, next reminder)."""
     caller.require(Role.LEADER)
+    if request.days > deadlines.MAX_EXTENSION_DAYS:
+        raise InvalidInput(
+            detail="Too long an extension.",
+            errors=[FieldError("days", f"at most {deadlines.MAX_EXTENSION_DAYS} days")],
+        )
+    for attempt in range(_EXTEND_ATTEMPTS):
+        petition = _extendable(petitions, petition_id)
+        old_due = petition["conclusionDueAt"]
+        new_due = iso(parse_instant(old_due) + timedelta(days=request.days))
+        try:
+            updated = petitions.extend(
+                petition_id,
+                old_due=old_due,
+                new_due=new_due,
+                extension={
+                    "days": request.days,
+                    "reason": request.reason,
+                    "by": caller.sub,
+                    "at": iso(now),
+                },
+                moves=_due_moves(tasks, petition, new_due, now),
+            )
+        except StaleRead:
+            if attempt + 1 == _EXTEND_ATTEMPTS:
+                raise
+            continue
+        return view(updated, caller)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _extendable(petitions: Petitions, petition_id: str) -> dict[str, Any]:
     petition = petitions.get(petition_id)
     if petition is None:
         raise NotFound(detail="No such petition.")
@@ -208,25 +255,37 @@ def extend(
         raise Conflict(detail="The conclusion deadline runs from acceptance; triage it first.")
     if petition.get("extended"):
         raise Conflict(detail="The conclusion deadline was already extended.")
-    if request.days > deadlines.MAX_EXTENSION_DAYS:
-        raise InvalidInput(
-            detail="Too long an extension.",
-            errors=[FieldError("days", f"at most {deadlines.MAX_EXTENSION_DAYS} days")],
+    return petition
+
+
+def _due_moves(
+    tasks: Tasks, petition: dict[str, Any], new_due: str, now: datetime
+) -> list[DueMove]:
+    """The open tasks the old conclusion deadline capped, with their new dueAt and next
+    reminder (reminders already recorded stay; their keys keep them from recurring)."""
+    moves: list[DueMove] = []
+    for entry in (petition.get("steps") or {}).values():
+        if entry.get("status") != TaskStatus.OPEN.value:
+            continue
+        task = tasks.get(entry["taskId"])
+        if task is None or task["status"] != TaskStatus.OPEN.value:
+            continue
+        opened_at, due_at = parse_instant(task["openedAt"]), parse_instant(task["dueAt"])
+        moved = deadlines.extended_step_due(
+            PetitionStep(task["step"]),
+            opened_at,
+            due_at,
+            acceptance_due_at=parse_instant(petition["acceptanceDueAt"]),
+            old_conclusion_due_at=parse_instant(petition["conclusionDueAt"]),
+            new_conclusion_due_at=parse_instant(new_due),
+            attempt=int(task.get("attempt", 0)),
+            due_days=petition.get("rectificationDueDays"),
         )
-    old_due = petition["conclusionDueAt"]
-    new_due = iso(parse_instant(old_due) + timedelta(days=request.days))
-    updated = petitions.extend(
-        petition_id,
-        old_due=old_due,
-        new_due=new_due,
-        extension={
-            "days": request.days,
-            "reason": request.reason,
-            "by": caller.sub,
-            "at": iso(now),
-        },
-    )
-    return view(updated, caller)
+        if moved is None:
+            continue
+        remind_at = deadlines.next_reminder_at(opened_at, moved, now)
+        moves.append(DueMove(task["taskId"], task["dueAt"], iso(moved), iso(remind_at)))
+    return moves
 
 
 _STEP_ORDER = {step.value: i for i, step in enumerate(PetitionStep)}

@@ -213,13 +213,17 @@ class PetitionWorkflow(Construct):
             "PetitionsApi",
             handler="onetrip.handlers.petitions.handler",
             environment={
-                "PETITIONS_TABLE": self.petitions.table_name,
+                **tables,
                 "ID_HASH_SECRET_ARN": data.id_hash_secret.secret_arn,
                 **workflow,
             },
             description="Petitions: register, read, list, search, extend",
         )
         self.petitions.grant_read_write_data(self.petitions_api)
+        # An extension reads the open tasks and moves the dueAt/remindAt of those the old
+        # deadline capped (in its transaction): GetItem and UpdateItem only, no Query/Put/
+        # Delete. Both tables share the data key, granted through the Petitions grant.
+        self.tasks.grant(self.petitions_api, "dynamodb:GetItem", "dynamodb:UpdateItem")
         data.id_hash_secret.grant_read(self.petitions_api)
         self.state_machine.grant_start_execution(self.petitions_api)
         api.add_routes(self.petitions_api, PETITIONS_ROUTES)

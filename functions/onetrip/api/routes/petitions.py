@@ -15,6 +15,7 @@ from onetrip.api.responses import READ, WITH_BODY, documented
 from onetrip.dal.id_hash import id_hash
 from onetrip.dal.petition_workflow import Workflow
 from onetrip.dal.petitions import PetitionStore
+from onetrip.dal.tasks import TaskStore
 from onetrip.domain.petition import (
     ExtensionRequest,
     NewPetition,
@@ -31,7 +32,15 @@ router = Router()
 
 @lru_cache(maxsize=1)
 def _store() -> PetitionStore:
-    return PetitionStore(get_settings().petitions_table)
+    settings = get_settings()
+    return PetitionStore(settings.petitions_table, tasks_table=settings.tasks_table)
+
+
+@lru_cache(maxsize=1)
+def _tasks() -> TaskStore:
+    """Read-only here (a task's dueAt moves in the extension's own transaction)."""
+    settings = get_settings()
+    return TaskStore(settings.tasks_table, settings.petitions_table)
 
 
 @lru_cache(maxsize=1)
@@ -101,4 +110,4 @@ def extend_petition(
     petitionId: str,  # noqa: N803 - path name from API.md
     body: Annotated[ExtensionRequest, Body()],
 ) -> dict[str, Any]:
-    return petitions.extend(_store(), current_caller(router), petitionId, body, utc_now())
+    return petitions.extend(_store(), _tasks(), current_caller(router), petitionId, body, utc_now())
