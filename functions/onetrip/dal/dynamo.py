@@ -66,3 +66,16 @@ def query_items(ddb: Any, table: str, **kwargs: Any) -> Iterator[dict[str, Any]]
     for page in ddb.get_paginator("query").paginate(TableName=table, **kwargs):
         for item in page.get("Items", []):
             yield from_item(item)
+
+
+def query_index(
+    ddb: Any, table: str, index: str, condition: str, vals: Mapping[str, Any]
+) -> Iterator[dict[str, Any]]:
+    """Every item of a GSI query: `condition` over `vals` ({":name": value})."""
+    return query_items(
+        ddb,
+        table,
+        IndexName=index,
+        KeyConditionExpression=condition,
+        ExpressionAttributeValues=values(vals),
+    )

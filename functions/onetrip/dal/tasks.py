@@ -218,13 +218,7 @@ class TaskStore:
     def _query(
         self, index: str, condition: str, values: Mapping[str, Any]
     ) -> Iterator[dict[str, Any]]:
-        return dynamo.query_items(
-            self.ddb,
-            self.table,
-            IndexName=index,
-            KeyConditionExpression=condition,
-            ExpressionAttributeValues=dynamo.values(values),
-        )
+        return dynamo.query_index(self.ddb, self.table, index, condition, values)
 
     def record_reminder(
         self,

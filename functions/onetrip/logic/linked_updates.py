@@ -154,7 +154,7 @@ def note_failure(stores: LinkedStores, agency: Agency, application_id: str, erro
         logger.exception("could not record the failed attempt")
 
 
-def complete_if_final(stores: LinkedStores | Any, application_id: str) -> None:
+def complete_if_final(stores: LinkedStores, application_id: str) -> None:
     """Close the application once every linked update is final, and announce it once."""
     application = stores.applications.get(application_id)
     if application is None or application.status not in (
