@@ -3,7 +3,8 @@ validation plugin.
 
 Context key `stage` (dev, staging, prod; default dev) picks the configuration in
 `onetrip_infra.stages`; `region`, `account`, `oidcIssuer` + `oidcAudience` and
-`alarmEmails` override it for one synth (the JWT authorizer then trusts that provider and
+`alarmEmails` override it for one synth; `skipLayerBuild=true` skips building the
+dependency layer (the JWT authorizer then trusts that provider and
 no Cognito pool is created; required in cn-* regions, where Cognito does not exist).
 """
 
@@ -26,6 +27,9 @@ __all__ = ["ConfigurationError", "create_app", "synth_template"]
 def create_app(outdir: str | None = None, context: dict[str, Any] | None = None) -> cdk.App:
     """Build the app; with no arguments `cdk.App` reads CDK_OUTDIR and CDK_CONTEXT_JSON."""
     app = cdk.App(outdir=outdir, context=context)
+    if str(app.node.try_get_context("skipLayerBuild")).lower() == "true":
+        # The CDK CLI refuses `aws:` context keys; `make diff` asks with this one instead.
+        app.node.set_context("aws:cdk:bundling-stacks", [])
     stage = stage_from_context(app.node)
     OnetripStack(
         app,

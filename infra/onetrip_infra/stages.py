@@ -144,12 +144,14 @@ def stage_from_context(context: Mapping[str, Any] | Any) -> Stage:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`check <stage> [key=value ...]`: exit 1 with the reasons if the stage is not ready."""
+    """`check <stage> [-c key=value ...]`: exit 1 with the reasons if the stage is not
+    ready (the same -c overrides `make deploy CONTEXT=...` passes to the CDK CLI)."""
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) < 2 or args[0] != "check":
-        print("usage: python -m onetrip_infra.stages check <stage> [key=value ...]")
+        print("usage: python -m onetrip_infra.stages check <stage> [-c key=value ...]")
         return 2
-    context: dict[str, Any] = dict(a.split("=", 1) for a in args[2:])
+    pairs = [a for a in args[2:] if a not in ("-c", "--context")]
+    context: dict[str, Any] = dict(pair.split("=", 1) for pair in pairs)
     try:
         stage = stage_from_context({**context, "stage": args[1]})
     except ConfigurationError as error:
