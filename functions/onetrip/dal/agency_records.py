@@ -14,7 +14,7 @@ from typing import Any
 from onetrip.dal.aws import client
 from onetrip.dal.dynamo import from_item, to_item, values
 from onetrip.dal.id_hash import id_hash
-from onetrip.dal.transact import Write
+from onetrip.dal.transact import RawWrite
 
 _MAX_ALIAS_HOPS = 10  # a person changing number ten times is far beyond any real case
 
@@ -47,7 +47,7 @@ class AgencyRecordStore:
 
     def put_record(
         self, agency: str, record: dict[str, Any], *, expected_version: int | None
-    ) -> Write:
+    ) -> RawWrite:
         """Write a record at its ID number's key.
 
         expected_version None: the key must be free (or only an alias, which a record
@@ -65,7 +65,7 @@ class AgencyRecordStore:
         else:
             condition = "version = :v AND kind = :record"
             vals = {":v": expected_version, ":record": "record"}
-        return Write(
+        return RawWrite(
             "record",
             {
                 "Put": {
@@ -79,9 +79,9 @@ class AgencyRecordStore:
 
     def put_alias(
         self, agency: str, *, former: str, current: str, expected_version: int, at: str
-    ) -> Write:
+    ) -> RawWrite:
         """Replace the record under a former number by a pointer to the new key."""
-        return Write(
+        return RawWrite(
             "alias",
             {
                 "Put": {
