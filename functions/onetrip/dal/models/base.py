@@ -15,6 +15,7 @@ schema comes from the model itself, so PynamoDB never sends DescribeTable.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from typing import Any, TypeVar
 
@@ -46,6 +47,24 @@ class TableModel(Model):
 
     class Meta:
         table_name: str  # set by bound()
+
+    @classmethod
+    def from_record(cls: type[M], record: Mapping[str, Any]) -> M:
+        """An item from a plain dict keyed by stored attribute names (camelCase); a key
+        the model does not declare is an error, never silently dropped."""
+        names = {attribute.attr_name: name for name, attribute in cls.get_attributes().items()}
+        unknown = sorted(set(record) - set(names))
+        if unknown:
+            raise ValueError(f"{cls.__name__} has no attribute(s) {unknown}")
+        return cls(**{names[key]: value for key, value in record.items()})
+
+    def to_record(self) -> dict[str, Any]:
+        """The item as a plain dict keyed by stored attribute names; None left out."""
+        return {
+            attribute.attr_name: value
+            for name, attribute in self.get_attributes().items()
+            if (value := getattr(self, name)) is not None
+        }
 
     @classmethod
     def _get_connection(cls) -> TableConnection:
