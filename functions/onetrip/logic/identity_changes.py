@@ -342,7 +342,7 @@ def retry(stores: IdentityStores, caller: Caller, application_id: str, agency: s
         agency=agency,
     )
     outbox_write, outbox_item = stores.outbox.entry(event)
-    writes = [
+    writes: list[Write] = [
         apps.settle_link(
             application_id,
             agency,
