@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import jwt
 import pytest
+from botocore.exceptions import ClientError
 from onetrip.dal.kms_signer import KmsSigner
 from onetrip.vc.jws import LocalSigner, sign_compact, verify_compact
 from onetrip.vc.sdjwt import present
+from onetrip.vc.status_list import Status, StatusList, status_list_header, status_list_payload
 
 from tests.credentials import AUDIENCE, NONCE, NOW, RESIDENT_ID, Issuer
 
@@ -70,3 +73,38 @@ def test_a_different_kms_key_does_not_verify(cloud: Any, kms_key: str) -> None:
     wrong = jwt.PyJWK(KmsSigner(other["KeyMetadata"]["KeyId"], kid="k").public_jwk()).key
     with pytest.raises(jwt.InvalidSignatureError):
         jwt.decode(token, wrong, algorithms=["ES256"])
+
+
+def test_a_status_list_token_too_big_for_raw_is_signed_as_a_digest(kms_key: str) -> None:
+    # 2^20 entries with 1 % revoked: ~20 KB of `lst`, five times what KMS signs as RAW.
+    size = 1 << 20
+    status_list = StatusList(size, bits=2)
+    for index in random.Random(3).sample(range(size), size // 100):
+        status_list.set(index, Status.INVALID)
+    uri = "https://onetrip.example/status-lists/1"
+    payload = status_list_payload(
+        uri=uri, lst_obj=status_list.to_json(), iat=NOW, exp=NOW + 3600, ttl=60
+    )
+    signer = KmsSigner(kms_key, kid="k")
+
+    token = sign_compact(status_list_header(), payload, signer)
+
+    assert len(token.rsplit(".", 1)[0]) > 4 * 4096
+    assert (
+        jwt.decode(
+            token,
+            jwt.PyJWK(signer.public_jwk()).key,
+            algorithms=["ES256"],
+            options={"verify_exp": False, "verify_iat": False},
+        )
+        == payload
+    )
+
+
+def test_kms_refuses_raw_messages_over_4096_bytes_as_aws_does(cloud: Any, kms_key: str) -> None:
+    kms = cloud.boto("kms")
+    with pytest.raises(ClientError, match="4096") as caught:
+        kms.sign(
+            KeyId=kms_key, Message=b"x" * 4097, MessageType="RAW", SigningAlgorithm="ECDSA_SHA_256"
+        )
+    assert caught.value.response["Error"]["Code"] == "ValidationException"

@@ -2,12 +2,15 @@
 
 KMS `Sign` over the JWS signing input (MessageType RAW, so KMS hashes it with SHA-256) and
 returns a DER ECDSA-Sig-Value, which JOSE wants as the fixed 64-byte r||s (RFC 7518 §3.4).
+RAW takes at most 4096 bytes; a longer input (a status list token: ~20 KB of `lst`) is
+hashed here and sent as MessageType DIGEST, which yields the same signature.
 The key is asymmetric ECC_NIST_P256 / SIGN_VERIFY; in `aws-cn` an SM2 key would take its
 place behind the same `Signer` interface.
 """
 
 from __future__ import annotations
 
+import hashlib
 from functools import cached_property
 from typing import Any
 
@@ -15,6 +18,7 @@ from onetrip.dal.aws import client
 from onetrip.vc.jws import ES256, der_to_raw, public_jwk_from_der
 
 _SIGNING_ALGORITHM = {ES256: "ECDSA_SHA_256"}
+RAW_MAX_BYTES = 4096  # AWS KMS API reference, Sign: Message
 
 
 class KmsSigner:
@@ -33,10 +37,11 @@ class KmsSigner:
         return self._kms or client("kms")
 
     def sign(self, signing_input: bytes) -> bytes:
+        raw = len(signing_input) <= RAW_MAX_BYTES
         response = self.kms.sign(
             KeyId=self.key_id,
-            Message=signing_input,
-            MessageType="RAW",
+            Message=signing_input if raw else hashlib.sha256(signing_input).digest(),
+            MessageType="RAW" if raw else "DIGEST",
             SigningAlgorithm=_SIGNING_ALGORITHM[self.alg],
         )
         return der_to_raw(response["Signature"])

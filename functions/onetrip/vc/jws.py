@@ -287,8 +287,10 @@ def verify_compact(
     """Verify a compact JWS with a key the caller trusts; (header, payload) or JwsError."""
     header, payload, signature = split_compact(token)
     alg = header.get("alg")
-    if alg not in allowed_algs or alg != ES256:  # one asymmetric algorithm is implemented
+    if not isinstance(alg, str) or alg not in allowed_algs or alg != ES256:  # ES256 only, yet
         raise JwsError("alg_not_allowed", f"JWS alg {alg!r} is not accepted")
+    if not isinstance(header.get("kid", ""), str):
+        raise JwsError("malformed", "JWS 'kid' must be a string")
     if "crit" in header:  # RFC 7515 §4.1.11: no extension is understood here
         raise JwsError("malformed", "JWS 'crit' extensions are not supported")
     try:
