@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from onetrip.api.auth import Caller, Role
 from onetrip.domain import deadlines, id_number
+from onetrip.domain.access import Caller, Role
 from onetrip.domain.petition import (
     EARLIEST_RECEIPT,
     Channel,

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from onetrip.api.auth import Caller, Role
+from onetrip.domain.access import Caller, Role
 from onetrip.domain.petition import (
     EARLIEST_RECEIPT,
     PetitionStatus,

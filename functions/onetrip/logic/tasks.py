@@ -9,8 +9,8 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel, ConfigDict, Field
 
-from onetrip.api.auth import Caller, Role
 from onetrip.domain import deadlines
+from onetrip.domain.access import Caller, Role
 from onetrip.domain.petition import (
     LEADER,
     MAX_REWORK_ROUNDS,
