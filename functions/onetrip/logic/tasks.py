@@ -36,6 +36,9 @@ from onetrip.logic.petition_ports import Petitions, Tasks, WorkflowEngine
 
 logger = Logger()
 
+# Roles that complete steps and so have a worklist (the step decides which one may).
+WORKERS = (Role.PETITION_OFFICE, Role.LEADER, Role.LEADING_GROUP, Role.HANDLING_UNIT)
+
 
 class OpenTaskRequest(BaseModel):
     """The workflow's message for one step (ids only): sent by the state machine."""
@@ -241,7 +244,7 @@ def worklist(tasks: Tasks, caller: Caller, now: datetime) -> list[dict[str, Any]
     if caller.has(Role.HANDLING_UNIT) and caller.unit:
         keys.append(f"UNIT#{caller.unit}")
     if not keys and not caller.has(Role.HANDLING_UNIT):
-        caller.require(Role.PETITION_OFFICE, Role.LEADER, Role.LEADING_GROUP, Role.HANDLING_UNIT)
+        caller.require(*WORKERS)
     found: dict[str, dict[str, Any]] = {}
     for key in keys:
         for task in tasks.open_for(key):
