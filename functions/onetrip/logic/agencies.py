@@ -8,7 +8,7 @@ from typing import Any
 from onetrip.api.auth import Caller, Role
 from onetrip.clock import now_iso
 from onetrip.dal.agency_records import AgencyRecordStore
-from onetrip.dal.transact import TransactionCancelled, transact
+from onetrip.dal.models import TransactionCancelled, transact
 from onetrip.domain import ethnicity, id_number
 from onetrip.domain.identity_rules import birth_date_errors, name_errors
 from onetrip.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
