@@ -14,9 +14,9 @@ from typing import Any, cast
 
 from onetrip.clock import new_id, now_iso
 from onetrip.dal.applications import ApplicationStore
+from onetrip.dal.models import TransactionCancelled, Write, transact
 from onetrip.dal.outbox import Outbox
 from onetrip.dal.registry import RegistryStore
-from onetrip.dal.transact import TransactionCancelled, Write, transact
 from onetrip.domain import ethnicity, id_number
 from onetrip.domain.access import Caller, Role
 from onetrip.domain.application import Application, LinkStatus, Status
