@@ -3,6 +3,8 @@
 Entry i occupies `bits` bits starting at bit i*bits, counted from the least significant bit
 of each byte (§4.1); the byte array is ZLIB-compressed and base64url-encoded into `lst`
 (§4.2). Decoding is bounded: a few hundred bytes of `lst` can inflate to gigabytes.
+Section numbers are those of the draft's text at oauth-wg/draft-ietf-oauth-status-list
+2fb61cd (2026).
 """
 
 from __future__ import annotations
@@ -58,6 +60,19 @@ class StatusList:
             value << shift
         )
 
+    def change_status(self, index: int, status: Status) -> bool:
+        """Set a credential's status under the lifecycle rule: INVALID is final (revocation
+        is irreversible), SUSPENDED may return to VALID. True when the bit changed."""
+        current = self.get(index)
+        if current == status:
+            return False
+        if current == Status.INVALID:
+            raise ValueError(
+                f"status index {index} is INVALID for good: it cannot become {status.name}"
+            )
+        self.set(index, status)
+        return True
+
     def to_bytes(self) -> bytes:
         return bytes(self._bytes)
 
@@ -108,6 +123,15 @@ def status_list_payload(
 ) -> dict[str, Any]:
     """§5.1 claims: `sub` is the list's own URI, `ttl` how long verifiers may cache it."""
     return {"sub": uri, "iat": iat, "exp": exp, "ttl": ttl, "status_list": dict(lst_obj)}
+
+
+def cacheable_until(payload: Mapping[str, Any], *, fetched_at: int, skew: int = 30) -> int:
+    """Until when a verifier may use a fetched list: min(exp, fetched + ttl) minus a margin
+    (Security Considerations, "Expiration and Caching"): a longer cache hides revocations."""
+    limits = [fetched_at + payload["ttl"]] if type(payload.get("ttl")) is int else []
+    if type(payload.get("exp")) is int:
+        limits.append(payload["exp"])
+    return (min(limits) if limits else fetched_at) - skew
 
 
 def status_list_header() -> dict[str, Any]:
