@@ -88,6 +88,10 @@ class Api(Construct):
         cfn_stage.access_log_settings = aws_apigatewayv2.CfnStage.AccessLogSettingsProperty(
             destination_arn=self.access_logs.log_group_arn, format=_ACCESS_LOG_FORMAT
         )
+        cfn_stage.default_route_settings = aws_apigatewayv2.CfnStage.RouteSettingsProperty(
+            throttling_rate_limit=config.API_RATE_LIMIT,
+            throttling_burst_limit=config.API_BURST_LIMIT,
+        )
 
         self._integrations: dict[str, aws_apigatewayv2_integrations.HttpLambdaIntegration] = {}
         self.url_output = CfnOutput(self, "Url", value=self.url, description="HTTP API base URL")
