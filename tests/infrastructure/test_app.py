@@ -77,7 +77,7 @@ def test_china_synth_uses_the_oidc_provider_and_no_cognito(china_synth) -> None:
 
 
 def test_china_synth_targets_cn_north_1_with_partition_agnostic_arns(china_synth) -> None:
-    stack = china_synth.manifest()["artifacts"]["Onetrip"]
+    stack = china_synth.manifest()["artifacts"]["Onetrip-prod"]
     text = json.dumps(china_synth.template)
 
     assert stack["environment"].endswith("/cn-north-1")
