@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
-from cdk_nag import AwsSolutionsChecks
+from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
 from onetrip_infra.stack import OnetripStack
 from onetrip_infra.stages import ConfigurationError, stage_from_context
@@ -40,7 +40,7 @@ def create_app(outdir: str | None = None, context: dict[str, Any] | None = None)
     )
     # cdk-nag 3 is a policy-validation plugin (the v2 Aspects form no longer works);
     # violations fail synth and land in <outdir>/validation-report.json.
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), ServerlessChecks(app))
     return app
 
 

@@ -27,7 +27,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     now = scheduled_time(event)
     stragglers = outbox.stragglers(before=now - GRACE)
     # Before publishing: an item found twice in a row is older than one sweep interval.
-    oldest = now - datetime.fromisoformat(stragglers[0]["createdAt"]) if stragglers else None
+    oldest = now - datetime.fromisoformat(stragglers[0].created_at) if stragglers else None
     metrics.count(metrics.Metric.OUTBOX_OLDEST_AGE, oldest.total_seconds() if oldest else 0)
     published = outbox.publish(stragglers) if stragglers else 0
     logger.info("outbox relay", extra={"found": len(stragglers), "published": published})

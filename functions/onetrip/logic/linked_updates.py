@@ -17,9 +17,9 @@ from onetrip import metrics
 from onetrip.clock import now_iso
 from onetrip.dal.agency_records import AgencyRecordStore
 from onetrip.dal.applications import ApplicationStore
+from onetrip.dal.models import TransactionCancelled, Write, transact
 from onetrip.dal.outbox import Outbox
 from onetrip.dal.registry import RegistryStore
-from onetrip.dal.transact import TransactionCancelled, Write, transact
 from onetrip.domain.application import FINAL_LINK, LinkStatus, Status, outcome
 from onetrip.domain.person import Person
 from onetrip.events import IdentityChangeCompleted

@@ -17,7 +17,7 @@ from aws_cdk import (
     aws_logs,
 )
 from constructs import Construct
-from onetrip.api.auth import Role
+from onetrip.domain.access import Role
 
 from onetrip_infra import config
 from onetrip_infra.config import acknowledge, pin_logical_id
@@ -26,7 +26,7 @@ from onetrip_infra.stages import OidcProvider
 __all__ = ["Api", "OidcProvider"]
 
 
-# Claims the handlers read besides `sub` and `cognito:groups` (onetrip.api.auth).
+# Claims the handlers read besides `sub` and `cognito:groups` (onetrip.domain.access).
 _CUSTOM_ATTRIBUTES = ("agency", "unit", "idNumber", "district")
 
 # Access-log line: request facts only, never bodies or claims (they carry personal data).
@@ -87,6 +87,10 @@ class Api(Construct):
         assert isinstance(cfn_stage, aws_apigatewayv2.CfnStage)
         cfn_stage.access_log_settings = aws_apigatewayv2.CfnStage.AccessLogSettingsProperty(
             destination_arn=self.access_logs.log_group_arn, format=_ACCESS_LOG_FORMAT
+        )
+        cfn_stage.default_route_settings = aws_apigatewayv2.CfnStage.RouteSettingsProperty(
+            throttling_rate_limit=config.API_RATE_LIMIT,
+            throttling_burst_limit=config.API_BURST_LIMIT,
         )
 
         self._integrations: dict[str, aws_apigatewayv2_integrations.HttpLambdaIntegration] = {}

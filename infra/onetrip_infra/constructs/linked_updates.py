@@ -63,15 +63,7 @@ class AgencyLink(Construct):
         name = pascal(agency)
         self.agency = agency
 
-        self.dead_letters = aws_sqs.Queue(
-            self,
-            f"{name}DeadLetters",
-            encryption=aws_sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=config.DLQ_RETENTION,
-            visibility_timeout=config.QUEUE_VISIBILITY,
-        )
-        pin_logical_id(self.dead_letters, f"{name}DeadLetters")
+        self.dead_letters = config.dead_letter_queue(self, f"{name}DeadLetters")
         # SQS-managed SSE: messages carry ids only (no personal data), and EventBridge can
         # deliver to it without a key policy.
         self.queue = aws_sqs.Queue(
@@ -86,7 +78,9 @@ class AgencyLink(Construct):
         )
         pin_logical_id(self.queue, f"{name}Queue")
 
-        target = aws_events_targets.SqsQueue(self.queue)
+        # An event the bus cannot deliver lands in the same DLQ, where the consumer marks
+        # the linked update failed and ops can retry it (nothing is silently dropped).
+        target = aws_events_targets.SqsQueue(self.queue, dead_letter_queue=self.dead_letters)
         self.changes_rule = aws_events.Rule(
             self,
             f"{name}Changes",
