@@ -56,7 +56,7 @@ synth: install cdk-cli
 # The layer is not bundled here, so a dependency change shows as the layer's new asset key.
 diff: install cdk-cli
 	@test -f $(BASELINE) || { echo "No baseline $(BASELINE): run 'make baseline STAGE=$(STAGE) REF=main' (or deploy once)."; exit 2; }
-	$(CDK) diff $(CDK_FLAGS) --context skipLayerBuild=true --template $(BASELINE) $(STACK)
+	$(CDK) diff $(CDK_FLAGS) --context skipLayerBuild=true --no-asset-metadata --template $(BASELINE) $(STACK)
 
 # Needs AWS credentials for the stage's account and a bootstrapped account/region
 # (docs/operations.md). Refuses a stage that still carries example values.
@@ -73,7 +73,7 @@ baseline: install cdk-cli
 	rm -rf .build/baseline/src .build/baseline/out && mkdir -p .build/baseline/src $(dir $(BASELINE))
 	git archive $(REF) | tar -x -C .build/baseline/src
 	cd .build/baseline/src && PYTHONPATH=infra:functions $(CDK) synth --context stage=$(STAGE) \
-	  $(CONTEXT) --context skipLayerBuild=true --output ../out --no-notices --quiet
+	  $(CONTEXT) --context skipLayerBuild=true --no-asset-metadata --output ../out --no-notices --quiet
 	cp $$(ls .build/baseline/out/*.template.json) $(BASELINE)
 	@echo "baseline: $(BASELINE) (stage $(STAGE) at $(REF))"
 
