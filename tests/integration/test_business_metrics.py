@@ -14,10 +14,7 @@ from onetrip.routing import Agency
 from onetrip_local.harness import LocalCloud
 
 from tests.integration.identity_flow import IdentityDesk
-from tests.integration.test_petition_workflow import (  # noqa: F401 - a fixture
-    PetitionDesk,
-    steady_environment,
-)
+from tests.integration.test_petition_workflow import PetitionDesk
 
 
 def emitted(out: str) -> Counter[tuple[str, tuple[tuple[str, str], ...]]]:
@@ -84,7 +81,6 @@ def test_a_given_up_linked_update_counts_as_failed_for_its_agency(
     assert counts[("ApplicationsCompleted", (("outcome", "completed"),))] == 0
 
 
-@pytest.mark.usefixtures("steady_environment")
 def test_petitions_count_opened_not_accepted_reminders_and_overdue(
     fresh_cloud: LocalCloud, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -19,10 +19,7 @@ from onetrip_ops.target import Target, TargetError
 
 from tests.builders import OPS
 from tests.integration.identity_flow import IdentityDesk
-from tests.integration.test_petition_workflow import (  # noqa: F401 - a fixture
-    PetitionDesk,
-    steady_environment,
-)
+from tests.integration.test_petition_workflow import PetitionDesk
 
 
 def target_of(cloud: LocalCloud) -> Target:
@@ -198,7 +195,6 @@ def test_stuck_lists_only_applications_older_than_the_threshold(fresh_cloud: Loc
     assert (stuck.pending, stuck.failed) == (tuple(holders), ())
 
 
-@pytest.mark.usefixtures("steady_environment")
 def test_history_shows_the_petition_workflow_without_its_data(fresh_cloud: LocalCloud) -> None:
     desk = PetitionDesk(fresh_cloud)
     petition = desk.register()
