@@ -81,6 +81,14 @@ class Monitoring(Construct):
         )
         for email in stage.alarm_emails:
             self.topic.add_subscription(subscriptions.EmailSubscription(email))
+        if stage.alarm_emails:
+            acknowledge(
+                self.topic,
+                "SNSRedrivePolicy",
+                "E-mail notifications of alarms: a lost mail leaves nothing to redrive, and "
+                "the alarm's state and history stay in CloudWatch (and on the dashboard).",
+                pack="Serverless",
+            )
 
         self.facade = MonitoringFacade(
             self,
