@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Settings(BaseModel):
@@ -27,6 +27,11 @@ class Settings(BaseModel):
     agency: str = Field(default="", alias="AGENCY")
     dead_letter_queue_arn: str = Field(default="", alias="DEAD_LETTER_QUEUE_ARN")
     max_receive_count: int = Field(default=5, alias="MAX_RECEIVE_COUNT")
+
+    @field_validator("max_receive_count", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return 5 if value == "" else value  # "" = not set (see onetrip_local.harness)
 
 
 @lru_cache(maxsize=1)

@@ -109,10 +109,25 @@ class FunctionDefaults:
     """Creates every Lambda function of the app with the same runtime, sizes, logging,
     tracing, code asset and dependency layer; callers pass only what differs."""
 
-    def __init__(self, layer: aws_lambda.ILayerVersion) -> None:
+    def __init__(
+        self,
+        layer: aws_lambda.ILayerVersion,
+        *,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        environment: Mapping[str, str] | None = None,
+    ) -> None:
         self.layer = layer
+        self.removal_policy = removal_policy
+        self.environment = dict(environment or {})
         # One asset object for all functions: staged and uploaded once.
         self.code = aws_lambda.Code.from_asset(str(FUNCTIONS_DIR), exclude=CODE_EXCLUDE)
+
+    def log_group(self, scope: Construct, construct_id: str) -> aws_logs.LogGroup:
+        """A log group kept LOG_RETENTION (Cybersecurity Law art. 21), removed with the
+        stack only where the stage does not retain data (dev)."""
+        return aws_logs.LogGroup(
+            scope, construct_id, retention=LOG_RETENTION, removal_policy=self.removal_policy
+        )
 
     def function(
         self,
@@ -125,12 +140,7 @@ class FunctionDefaults:
     ) -> aws_lambda.Function:
         # An explicit log group (instead of the LogRetention custom resource) keeps the
         # retention in the template and adds no helper Lambda.
-        log_group = aws_logs.LogGroup(
-            scope,
-            f"{logical_id}Logs",
-            retention=LOG_RETENTION,
-            removal_policy=RemovalPolicy.RETAIN,
-        )
+        log_group = self.log_group(scope, f"{logical_id}Logs")
         function = aws_lambda.Function(
             scope,
             logical_id,
@@ -144,7 +154,7 @@ class FunctionDefaults:
             logging_format=aws_lambda.LoggingFormat.JSON,
             log_group=log_group,
             tracing=aws_lambda.Tracing.ACTIVE,
-            environment={**POWERTOOLS_ENV, **(environment or {})},
+            environment={**POWERTOOLS_ENV, **self.environment, **(environment or {})},
             description=description,
         )
         pin_logical_id(function, logical_id)

@@ -1,4 +1,4 @@
-"""`onetrip` — the local runtime's command line: local, token, remind."""
+"""`onetrip` — the local runtime's command line: local, token, remind, ops."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from typing import Any
+
+from onetrip_ops import cli as ops_cli
 
 from onetrip_local.tokens import mint
 
@@ -54,7 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     remind.add_argument("--at", required=True, help="the instant, e.g. 2026-03-01T09:00:00Z")
     remind.add_argument("--url", default=f"http://127.0.0.1:{DEFAULT_PORT}")
 
+    ops_cli.add_parser(commands)
+
     args = parser.parse_args(argv)
+    if args.command == "ops":
+        return ops_cli.run(args)
     if args.command == "token":
         print(
             mint(

@@ -22,7 +22,6 @@ from tests.integration.identity_flow import IdentityDesk
 from tests.integration.test_petition_workflow import (
     PetitionDesk,
     petition_body,
-    steady_environment,  # noqa: F401 - fixture used below
 )
 
 # Six digits of region, eight of birth date, three of sequence, a check character.
@@ -83,7 +82,6 @@ def _all_loggers() -> list[logging.Logger]:
 def test_a_chain_change_and_a_petition_log_no_personal_data(
     cloud: Any,
     all_logs: list[str],
-    steady_environment: None,  # noqa: F811
 ) -> None:
     # Given a person known to all seven agencies, whose birth date (and so number) changes
     identity = IdentityDesk(cloud)

@@ -7,7 +7,6 @@ the code uses, so CDK never retypes the routing.
 from __future__ import annotations
 
 from aws_cdk import (
-    aws_cloudwatch,
     aws_events,
     aws_events_targets,
     aws_lambda,
@@ -47,7 +46,7 @@ def retries_pattern(agency: Agency) -> aws_events.EventPattern:
 
 
 class AgencyLink(Construct):
-    """One agency: queue + DLQ, its two rules, its consumer, an alarm on the DLQ."""
+    """One agency: queue + DLQ, its two rules, its consumer (alarms: Monitoring)."""
 
     def __init__(
         self,
@@ -129,17 +128,6 @@ class AgencyLink(Construct):
         # update failed, so the application can still complete (with failures).
         self.consumer.add_event_source(config.queue_batches(self.dead_letters, gather_seconds=0))
         self._pin_event_source_ids(self.consumer, name)
-
-        self.dead_letter_alarm = aws_cloudwatch.Alarm(
-            self,
-            f"{name}DeadLettersAlarm",
-            metric=self.dead_letters.metric_approximate_number_of_messages_visible(),
-            threshold=0,
-            comparison_operator=aws_cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            evaluation_periods=1,
-            treat_missing_data=aws_cloudwatch.TreatMissingData.NOT_BREACHING,
-            alarm_description=f"Linked updates for {agency.value} are dead-lettering",
-        )
 
     @staticmethod
     def _pin_event_source_ids(function: aws_lambda.Function, name: str) -> None:

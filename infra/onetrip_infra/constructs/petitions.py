@@ -13,10 +13,8 @@ from typing import Any
 
 from aws_cdk import (
     Aws,
-    RemovalPolicy,
     Stack,
     aws_lambda,
-    aws_logs,
     aws_scheduler,
     aws_scheduler_targets,
     aws_sqs,
@@ -192,7 +190,7 @@ class PetitionWorkflow(Construct):
         )
         pin_logical_id(self.queue, "PetitionTaskQueue")
 
-        self.state_machine = self._state_machine()
+        self.state_machine = self._state_machine(defaults)
 
         tables = {
             "PETITIONS_TABLE": self.petitions.table_name,
@@ -293,13 +291,8 @@ class PetitionWorkflow(Construct):
             "aliases (ARN:*) only; the role is assumable by the scheduler alone.",
         )
 
-    def _state_machine(self) -> aws_stepfunctions.StateMachine:
-        log_group = aws_logs.LogGroup(
-            self,
-            "PetitionWorkflowLogs",
-            retention=config.LOG_RETENTION,
-            removal_policy=RemovalPolicy.RETAIN,
-        )
+    def _state_machine(self, defaults: FunctionDefaults) -> aws_stepfunctions.StateMachine:
+        log_group = defaults.log_group(self, "PetitionWorkflowLogs")
         state_machine = aws_stepfunctions.StateMachine(
             self,
             "PetitionWorkflow",
