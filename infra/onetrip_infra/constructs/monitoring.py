@@ -81,6 +81,14 @@ class Monitoring(Construct):
         )
         for email in stage.alarm_emails:
             self.topic.add_subscription(subscriptions.EmailSubscription(email))
+        acknowledge(
+            self.topic,
+            "SNSRedrivePolicy",
+            "The subscriptions are on-call e-mail addresses: a notification SNS cannot "
+            "deliver is not lost work, the alarm stays in ALARM on CloudWatch and the "
+            "dashboard until someone acts, and SNS's delivery-failure metrics show it.",
+            pack="Serverless",
+        )
 
         self.facade = MonitoringFacade(
             self,
