@@ -1,4 +1,8 @@
-"""Test data builders: valid ID numbers, persons, agency records, callers' claims."""
+"""Test data builders: valid ID numbers, persons, agency records, callers' claims.
+
+Expected values come from outside the code under test: check characters from
+python-stdnum (`stdnum.cn.ric`), the routing table as API.md publishes it.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,7 @@ import random
 from datetime import date
 from typing import Any
 
-from onetrip.domain.id_number import check_character
-from onetrip.routing import HELD_FIELDS, Agency
+from stdnum.cn import ric
 
 _rng = random.Random()
 _sequences = itertools.count(_rng.randrange(1, 400))
@@ -27,6 +30,32 @@ def id_number(
     sequence = sequence % 1000 or (1 if gender == "male" else 2)
     body = f"{region}{birth:%Y%m%d}{sequence:03d}"
     return body + check_character(body)
+
+
+def check_character(body: str) -> str:
+    """GB 11643's MOD 11-2 check character of 17 digits, computed by python-stdnum."""
+    # stdnum reads a whole 18-character number and ignores its last character.
+    return str(ric.calc_check_digit(body + "0"))
+
+
+_ALL_SIX = ("surname", "givenName", "gender", "birthDate", "ethnicity", "idNumber")
+_NO_ETHNICITY = ("surname", "givenName", "gender", "birthDate", "idNumber")
+_UTILITY = ("surname", "givenName", "idNumber")
+# API.md, "Agencies and the linked updates": the fields each agency holds, as published.
+AGENCY_FIELDS: dict[str, tuple[str, ...]] = {
+    "social_security": _ALL_SIX,
+    "student_roll": _ALL_SIX,
+    "exit_entry": _NO_ETHNICITY,
+    "driving_licence": _NO_ETHNICITY,
+    "water": _UTILITY,
+    "electricity": _UTILITY,
+    "gas": _UTILITY,
+}
+
+
+def holders(field: str) -> set[str]:
+    """The agencies API.md says hold `field`."""
+    return {agency for agency, held in AGENCY_FIELDS.items() if field in held}
 
 
 def unique_birth() -> date:
@@ -60,8 +89,8 @@ def person_body(gender: str = "male", **overrides: Any) -> dict[str, Any]:
     return body
 
 
-def agency_record_body(agency: Agency, person: dict[str, Any], reference: str) -> dict[str, Any]:
+def agency_record_body(agency: str, person: dict[str, Any], reference: str) -> dict[str, Any]:
     body = {"reference": reference}
-    for held in HELD_FIELDS[agency]:
-        body[held.value] = person[held.value]
+    for held in AGENCY_FIELDS[agency]:
+        body[held] = person[held]
     return body

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from onetrip.routing import HELD_FIELDS, Agency
+from onetrip.routing import Agency
 
+from tests.builders import AGENCY_FIELDS
 from tests.e2e.conftest import HttpCloud, wait_until
 from tests.integration.identity_flow import IdentityDesk
 
@@ -47,7 +48,7 @@ def test_a_surname_change_reaches_every_agency_and_completes(http: HttpCloud) ->
         assert record.status == 200, record.json
         assert record.json["surname"] == "李", agency
         assert record.json["lastApplicationId"] == application_id
-        for field in HELD_FIELDS[agency]:
-            if field.value != "surname":
-                assert record.json[field.value] == person[field.value]
+        for field in AGENCY_FIELDS[agency.value]:
+            if field != "surname":
+                assert record.json[field] == person[field]
     assert desk.person(person["personId"])["surname"] == "李"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from onetrip.routing import HELD_FIELDS, Agency
+from onetrip.routing import Agency
 from onetrip_infra.constructs.linked_updates import pascal
 
-AGENCIES = list(HELD_FIELDS)
+from tests.builders import AGENCY_FIELDS
+
+AGENCIES = [Agency(name) for name in AGENCY_FIELDS]
 
 
 def _mappings_of(synth, function_id: str) -> list[dict[str, Any]]:
@@ -37,7 +39,7 @@ def test_change_rule_matches_exactly_the_fields_the_agency_holds(synth, agency: 
     assert rule["EventPattern"] == {
         "source": ["onetrip.identity"],
         "detail-type": ["IdentityChanged"],
-        "detail": {"changedFields": [field.value for field in HELD_FIELDS[agency]]},
+        "detail": {"changedFields": list(AGENCY_FIELDS[agency.value])},
     }
     assert rule["Targets"][0]["Arn"] == {"Fn::GetAtt": [f"{pascal(agency)}Queue", "Arn"]}
 

@@ -6,9 +6,8 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from onetrip.domain.id_number import check_character
 
-from tests.builders import CLERK, REGISTRAR, id_number, person_body, unique_birth
+from tests.builders import CLERK, REGISTRAR, check_character, id_number, person_body, unique_birth
 from tests.integration.identity_flow import IdentityDesk
 
 
