@@ -9,7 +9,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from onetrip.clock import scheduled_time
-from onetrip.dal.outbox import Outbox
+from onetrip.handlers import wiring
 from onetrip.settings import get_settings
 
 logger = Logger()
@@ -20,8 +20,7 @@ GRACE = timedelta(seconds=30)
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    settings = get_settings()
-    outbox = Outbox(settings.outbox_table, settings.event_bus_name)
+    outbox = wiring.outbox(get_settings())
     # "Now" is the schedule's time, so a replayed or late invocation judges ages correctly.
     stragglers = outbox.stragglers(before=scheduled_time(event) - GRACE)
     published = outbox.publish(stragglers) if stragglers else 0

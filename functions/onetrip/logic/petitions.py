@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from onetrip.api.auth import Caller, Role
+from onetrip.clock import iso, parse_instant
 from onetrip.domain import deadlines, id_number
 from onetrip.domain.petition import (
     EARLIEST_RECEIPT,
@@ -21,9 +22,7 @@ from onetrip.domain.petition import (
     PetitionStatus,
     PetitionStep,
     TaskStatus,
-    iso,
     new_petition_id,
-    parse_instant,
 )
 from onetrip.domain.similarity import is_similar_subject
 from onetrip.errors import (

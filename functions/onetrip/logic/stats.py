@@ -9,14 +9,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from onetrip.api.auth import Caller, Role
-from onetrip.domain.petition import (
-    EARLIEST_RECEIPT,
-    PetitionStatus,
-    Resolution,
-    TaskStatus,
-    iso,
-    parse_instant,
-)
+from onetrip.clock import iso, parse_instant
+from onetrip.domain.petition import EARLIEST_RECEIPT, PetitionStatus, Resolution, TaskStatus
 from onetrip.errors import invalid
 from onetrip.logic.petition_ports import Petitions
 

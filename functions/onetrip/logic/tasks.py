@@ -10,6 +10,7 @@ from aws_lambda_powertools import Logger
 from pydantic import BaseModel, ConfigDict, Field
 
 from onetrip.api.auth import Caller, Role
+from onetrip.clock import iso, parse_instant
 from onetrip.domain import deadlines
 from onetrip.domain.petition import (
     LEADER,
@@ -24,9 +25,7 @@ from onetrip.domain.petition import (
     ReviewCompletion,
     TaskStatus,
     TriageCompletion,
-    iso,
     parse_completion,
-    parse_instant,
     task_id_for,
     workflow_output,
 )
