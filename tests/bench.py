@@ -11,8 +11,10 @@ its own would show up here).
 from __future__ import annotations
 
 import logging
+import os
 import random
 import statistics
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -36,6 +38,11 @@ from tests.integration.test_petition_workflow import (
 
 CHANGES = 30
 PETITIONS = 5
+IMPORT_RUNS = 7
+HANDLERS = [
+    "agencies", "docs", "identity_changes", "linked_update", "outbox_relay", "persons",
+    "petitions", "reminders", "stats", "task_opener", "tasks",
+]  # fmt: skip
 
 # us-east-1 list prices (DESIGN.md, "Numbers to design against"), per request.
 PRICE = {
@@ -185,7 +192,31 @@ def credential_bench(rounds: int = 10, blocks: int = 80) -> None:
     )
 
 
+def _import_seconds(module: str) -> float:
+    """Import `module` in a fresh interpreter (a cold start's import phase) and time it."""
+    code = (
+        "import time; t = time.perf_counter(); import " + module + "; "
+        "print(time.perf_counter() - t)"
+    )
+    env = {**os.environ, "POWERTOOLS_TRACE_DISABLED": "true"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def cold_starts() -> None:
+    """p50 of IMPORT_RUNS fresh imports of each handler module, and of PynamoDB alone."""
+    print(f"import time of each handler module (p50 of {IMPORT_RUNS} fresh interpreters):")
+    for name in [*(f"onetrip.handlers.{h}" for h in HANDLERS), "pynamodb.models"]:
+        runs = [_import_seconds(name) for _ in range(IMPORT_RUNS)]
+        print(f"  {name:36s} {statistics.median(runs) * 1000:7.1f} ms")
+
+
 def main() -> int:
+    if "--imports" in sys.argv:
+        cold_starts()
+        return 0
     logging.disable(logging.INFO)  # the functions' INFO lines would drown the figures
     credential_bench()
     cloud = LocalCloud.start()
@@ -254,6 +285,7 @@ def main() -> int:
         print(f"estimated cost: ${cost * 1e6:,.2f} per million changes (7 linked updates each)")
         _petitions(cloud, counts, calls)
         _print_counts(counts)
+        cold_starts()
         return 0
     finally:
         cloud.stop()

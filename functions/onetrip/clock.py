@@ -13,10 +13,15 @@ def now() -> datetime:
 
 
 def iso(moment: datetime) -> str:
-    """ISO 8601 UTC with Z and millisecond precision (sortable as a string)."""
+    """ISO 8601 UTC with Z and millisecond precision: sorts as a string, as the indexes need."""
     return (
         moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
     )
+
+
+def parse_instant(text: str) -> datetime:
+    """An ISO 8601 instant (Z or an offset) as an aware UTC datetime."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
 def now_iso() -> str:
@@ -31,6 +36,4 @@ def new_id(prefix: str) -> str:
 def scheduled_time(event: Mapping[str, Any]) -> datetime:
     """The instant a scheduled invocation stands for (its `time`), else now."""
     raw = event.get("time") if isinstance(event, Mapping) else None
-    if not raw:
-        return now()
-    return datetime.fromisoformat(str(raw).replace("Z", "+00:00")).astimezone(UTC)
+    return parse_instant(str(raw)) if raw else now()

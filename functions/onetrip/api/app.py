@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from http import HTTPStatus
 from typing import Any
 
@@ -31,6 +32,7 @@ from onetrip.api.problems import (
     unsupported_media_type,
 )
 from onetrip.errors import DomainError
+from onetrip.settings import Settings, get_settings
 
 logger = Logger()
 
@@ -94,6 +96,19 @@ def current_caller(router: Router) -> Caller:
     return caller_from_claims(authorizer.jwt_claim if authorizer is not None else None)
 
 
+# What the function's composition root built, for the invocation being resolved. Not the
+# router's context: a router object is shared by every resolver that includes it.
+_STORES: ContextVar[Any] = ContextVar("stores", default=None)
+
+
+def current_stores() -> Any:
+    """What the function's composition root (handlers/wiring.py) built for this invocation."""
+    stores = _STORES.get()
+    if stores is None:
+        raise LookupError("no stores: the handler was built without `stores=`")
+    return stores
+
+
 def json_response(status: int, body: Any) -> Response:
     return Response(
         status_code=status,
@@ -109,8 +124,11 @@ def created(body: dict[str, Any]) -> Response:
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
-def http_entry(*routers: Router) -> tuple[APIGatewayHttpResolver, LambdaHandler]:
-    """The resolver for these routers and the Lambda handler that serves it."""
+def http_entry(
+    *routers: Router, stores: Callable[[Settings], object] | None = None
+) -> tuple[APIGatewayHttpResolver, LambdaHandler]:
+    """The resolver for these routers and the Lambda handler that serves it; `stores`
+    (from handlers/wiring.py) builds what the routes work on, once per settings."""
     app = make_api(*routers)
     gates = route_gates(app)
 
@@ -121,7 +139,11 @@ def http_entry(*routers: Router) -> tuple[APIGatewayHttpResolver, LambdaHandler]
             event = json_body_event(event)
         except _Refused as refused:
             return _proxy_result(refused.response)
-        return app.resolve(event, context)
+        token = _STORES.set(stores(get_settings()) if stores is not None else None)
+        try:
+            return app.resolve(event, context)
+        finally:
+            _STORES.reset(token)
 
     return app, handler
 

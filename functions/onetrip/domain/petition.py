@@ -284,16 +284,6 @@ def task_id_for(petition_id: str, step: PetitionStep, attempt: int) -> str:
     return f"{petition_id}.{step.value}.{attempt}"
 
 
-def iso(moment: datetime) -> str:
-    """ISO 8601 UTC with Z and millisecond precision: sorts as a string, as the indexes need."""
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
-
-
-def parse_instant(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
-
-
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{4,19}$")]
 
 
@@ -409,7 +399,3 @@ class DueMove:
 def new_petition_id() -> str:
     """Opaque and unguessable: a citizen probing ids learns nothing (404 either way)."""
     return f"pet_{uuid.uuid4().hex}"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from onetrip import metrics
 from onetrip.clock import scheduled_time
-from onetrip.dal.outbox import Outbox
+from onetrip.handlers import wiring
 from onetrip.settings import get_settings
 
 logger = Logger()
@@ -21,8 +21,7 @@ GRACE = timedelta(seconds=30)
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    settings = get_settings()
-    outbox = Outbox(settings.outbox_table, settings.event_bus_name)
+    outbox = wiring.outbox(get_settings())
     # "Now" is the schedule's time, so a replayed or late invocation judges ages correctly.
     now = scheduled_time(event)
     stragglers = outbox.stragglers(before=now - GRACE)

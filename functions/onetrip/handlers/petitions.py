@@ -2,5 +2,6 @@
 
 from onetrip.api.app import http_entry
 from onetrip.api.routes import petitions
+from onetrip.handlers import wiring
 
-app, handler = http_entry(petitions.router)
+app, handler = http_entry(petitions.router, stores=wiring.petition_workflow)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -14,9 +13,8 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from onetrip.dal.petitions import PetitionStore
-from onetrip.dal.tasks import TaskStore
-from onetrip.domain.petition import utc_now
+from onetrip.clock import now
+from onetrip.handlers import wiring
 from onetrip.logic.tasks import OpenTaskRequest, open_task
 from onetrip.settings import get_settings
 
@@ -24,18 +22,10 @@ logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
-@lru_cache(maxsize=1)
-def _stores() -> tuple[PetitionStore, TaskStore]:
-    settings = get_settings()
-    return (
-        PetitionStore(settings.petitions_table),
-        TaskStore(settings.tasks_table, settings.petitions_table),
-    )
-
-
 def _record(record: SQSRecord) -> None:
-    petitions, tasks = _stores()
-    open_task(petitions, tasks, OpenTaskRequest.model_validate_json(record.body), utc_now())
+    stores = wiring.petition_workflow(get_settings())
+    request = OpenTaskRequest.model_validate_json(record.body)
+    open_task(stores.petitions, stores.tasks, request, now())
 
 
 @logger.inject_lambda_context

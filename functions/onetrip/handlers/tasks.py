@@ -2,5 +2,6 @@
 
 from onetrip.api.app import http_entry
 from onetrip.api.routes import tasks
+from onetrip.handlers import wiring
 
-app, handler = http_entry(tasks.router)
+app, handler = http_entry(tasks.router, stores=wiring.petition_workflow)

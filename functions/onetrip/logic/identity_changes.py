@@ -27,7 +27,6 @@ from onetrip.errors import Conflict, FieldError, InvalidInput, NotFound, invalid
 from onetrip.events import IdentityChanged, LinkedUpdateRetryRequested
 from onetrip.logic.persons import find_by_id_number, may_see
 from onetrip.routing import Agency, agencies_for
-from onetrip.settings import Settings
 
 # Allocation tries random free sequence codes; 25 collisions in a row would mean the
 # region/date is nearly exhausted, which a clerk must hear about rather than wait on.
@@ -39,14 +38,6 @@ class IdentityStores:
     registry: RegistryStore
     applications: ApplicationStore
     outbox: Outbox
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> IdentityStores:
-        return cls(
-            registry=RegistryStore(settings.registry_table),
-            applications=ApplicationStore(settings.applications_table),
-            outbox=Outbox(settings.outbox_table, settings.event_bus_name),
-        )
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ from onetrip.domain.application import FINAL_LINK, LinkStatus, Status, outcome
 from onetrip.domain.person import Person
 from onetrip.events import IdentityChangeCompleted
 from onetrip.routing import HELD_FIELDS, Agency
-from onetrip.settings import Settings
 
 logger = Logger(child=True)
 
@@ -40,14 +39,34 @@ class LinkedStores:
     records: AgencyRecordStore
     outbox: Outbox
 
-    @classmethod
-    def from_settings(cls, settings: Settings) -> LinkedStores:
-        return cls(
-            registry=RegistryStore(settings.registry_table),
-            applications=ApplicationStore(settings.applications_table),
-            records=AgencyRecordStore(settings.agency_records_table),
-            outbox=Outbox(settings.outbox_table, settings.event_bus_name),
-        )
+
+@dataclass(frozen=True)
+class Delivery:
+    """One message to an agency's consumer: a change (or a retry) of one application."""
+
+    application_id: str
+    person_id: str
+    dead_lettered: bool  # from the DLQ: the queue gave up after `deliveries` deliveries
+    deliveries: int
+
+
+def handle(stores: LinkedStores, agency: Agency, delivery: Delivery) -> str:
+    """Settle one delivery; returns the linked update's status. A dead-lettered delivery
+    marks the update failed for good; a failed attempt is noted (with a short, PII-free
+    reason) and re-raised, so the queue delivers it again."""
+    if delivery.dead_lettered:
+        give_up(stores, agency, delivery.application_id, delivery.deliveries)
+        return LinkStatus.FAILED
+    try:
+        return apply(stores, agency, delivery.application_id, delivery.person_id)
+    except Exception as error:
+        note_failure(stores, agency, delivery.application_id, _reason(error))
+        raise
+
+
+def _reason(error: Exception) -> str:
+    # The type and a short message; full details stay in the consumer's log.
+    return f"{type(error).__name__}: {str(error)[:200]}"
 
 
 def apply(stores: LinkedStores, agency: Agency, application_id: str, person_id: str) -> str:

@@ -4,6 +4,7 @@ so tests can pass fakes and the logic never imports boto3)."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from onetrip.domain.petition import DueMove, PetitionChanges
@@ -63,6 +64,15 @@ class Tasks(Protocol):
 class WorkflowEngine(Protocol):
     def start(self, petition_id: str) -> str: ...
     def resume(self, task_token: str, output: Mapping[str, Any]) -> bool: ...
+
+
+@dataclass(frozen=True)
+class PetitionStores:
+    """What the petition functions are built from (see handlers/wiring.py)."""
+
+    petitions: Petitions
+    tasks: Tasks
+    workflow: WorkflowEngine
 
 
 class IdHasher(Protocol):

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from onetrip import metrics
+from onetrip.clock import iso, parse_instant
 from onetrip.domain import deadlines, id_number
 from onetrip.domain.access import Caller, Role
 from onetrip.domain.petition import (
@@ -23,10 +24,8 @@ from onetrip.domain.petition import (
     PetitionStatus,
     PetitionStep,
     TaskStatus,
-    iso,
     mask_phone,
     new_petition_id,
-    parse_instant,
 )
 from onetrip.domain.similarity import is_similar_subject
 from onetrip.errors import (

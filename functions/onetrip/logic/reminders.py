@@ -13,9 +13,10 @@ from datetime import datetime
 from aws_lambda_powertools import Logger
 
 from onetrip import metrics
+from onetrip.clock import iso, parse_instant
 from onetrip.domain import deadlines
 from onetrip.domain.deadlines import Reminder
-from onetrip.domain.petition import LEADER, ReminderKind, iso, parse_instant
+from onetrip.domain.petition import LEADER, ReminderKind
 from onetrip.events import EventDetail, TaskEscalated, TaskReminder
 from onetrip.logic.petition_ports import Tasks
 

@@ -8,14 +8,13 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
+from onetrip.clock import iso, parse_instant
 from onetrip.domain.access import Caller, Role
 from onetrip.domain.petition import (
     EARLIEST_RECEIPT,
     PetitionStatus,
     Resolution,
     TaskStatus,
-    iso,
-    parse_instant,
 )
 from onetrip.errors import invalid
 from onetrip.logic.petition_ports import Petitions

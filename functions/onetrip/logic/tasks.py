@@ -10,6 +10,7 @@ from aws_lambda_powertools import Logger
 from pydantic import BaseModel, ConfigDict, Field
 
 from onetrip import metrics
+from onetrip.clock import iso, parse_instant
 from onetrip.domain import deadlines
 from onetrip.domain.access import Caller, Role
 from onetrip.domain.petition import (
@@ -25,9 +26,7 @@ from onetrip.domain.petition import (
     ReviewCompletion,
     TaskStatus,
     TriageCompletion,
-    iso,
     parse_completion,
-    parse_instant,
     task_id_for,
     workflow_output,
 )

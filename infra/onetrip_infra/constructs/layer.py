@@ -53,7 +53,7 @@ class PipPlatformInstall:
 
 
 class DependencyLayer(Construct):
-    """One layer shared by every function (Powertools, pydantic, python-stdnum).
+    """One layer shared by every function (Powertools, pydantic, python-stdnum, PynamoDB).
 
     Synth with context `{"aws:cdk:bundling-stacks": []}` (tests, the local runtime) and
     CDK skips bundling altogether: no pip, the template still references the layer.

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body as BodyParam
 from pydantic import Field
 
-from onetrip.api.app import allow, current_caller, json_response
+from onetrip.api.app import allow, current_caller, current_stores, json_response
 from onetrip.api.responses import WITH_BODY, documented
 from onetrip.api.schemas import Body, IdNumberLookup, IsoDate
 from onetrip.dal.agency_records import AgencyRecordStore
 from onetrip.logic import agencies
-from onetrip.settings import get_settings
 
 router = Router()
 
@@ -32,7 +31,7 @@ class AgencyRecordBody(Body):
 
 
 def _store() -> AgencyRecordStore:
-    return AgencyRecordStore(get_settings().agency_records_table)
+    return cast(AgencyRecordStore, current_stores())
 
 
 @router.put(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -10,12 +10,11 @@ from aws_lambda_powertools.event_handler.openapi.params import Body as BodyParam
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import Field
 
-from onetrip.api.app import allow, created, current_caller, json_response
+from onetrip.api.app import allow, created, current_caller, current_stores, json_response
 from onetrip.api.auth import Role
 from onetrip.api.responses import READ, WITH_BODY, documented
 from onetrip.api.schemas import Body, IsoDate
 from onetrip.logic import identity_changes as logic
-from onetrip.settings import get_settings
 
 router = Router()
 
@@ -48,7 +47,7 @@ class Decision(Body):
 
 
 def _stores() -> logic.IdentityStores:
-    return logic.IdentityStores.from_settings(get_settings())
+    return cast(logic.IdentityStores, current_stores())
 
 
 @router.post(

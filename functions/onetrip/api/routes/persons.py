@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body as BodyParam
 from pydantic import Field
 
-from onetrip.api.app import allow, created, current_caller
+from onetrip.api.app import allow, created, current_caller, current_stores
 from onetrip.api.auth import Role
 from onetrip.api.responses import READ, WITH_BODY, documented
 from onetrip.api.schemas import Body, IdNumberLookup, IsoDate
 from onetrip.dal.registry import RegistryStore
 from onetrip.logic import persons
-from onetrip.settings import get_settings
 
 router = Router()
 
@@ -31,7 +30,7 @@ class NewPerson(Body):
 
 
 def _registry() -> RegistryStore:
-    return RegistryStore(get_settings().registry_table)
+    return cast(RegistryStore, current_stores())
 
 
 @router.post(

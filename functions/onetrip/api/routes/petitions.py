@@ -3,30 +3,26 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
-from onetrip.api.app import allow, current_caller
+from onetrip.api.app import allow, current_caller, current_stores
 from onetrip.api.auth import Role
 from onetrip.api.responses import READ, WITH_BODY, documented
+from onetrip.clock import now
 from onetrip.dal.id_hash import id_hash
-from onetrip.dal.petition_workflow import Workflow
-from onetrip.dal.petitions import PetitionStore
-from onetrip.dal.tasks import TaskStore
 from onetrip.domain.petition import (
     ExtensionRequest,
     NewPetition,
     PetitionSearch,
     PetitionStatus,
     PetitionStep,
-    utc_now,
 )
 from onetrip.logic import petitions
-from onetrip.settings import get_settings
+from onetrip.logic.petition_ports import PetitionStores
 
 router = Router()
 
@@ -37,22 +33,8 @@ _MASKING = (
 )
 
 
-@lru_cache(maxsize=1)
-def _store() -> PetitionStore:
-    settings = get_settings()
-    return PetitionStore(settings.petitions_table, tasks_table=settings.tasks_table)
-
-
-@lru_cache(maxsize=1)
-def _tasks() -> TaskStore:
-    """Read-only here (a task's dueAt moves in the extension's own transaction)."""
-    settings = get_settings()
-    return TaskStore(settings.tasks_table, settings.petitions_table)
-
-
-@lru_cache(maxsize=1)
-def _workflow() -> Workflow:
-    return Workflow(get_settings().state_machine_arn)
+def _stores() -> PetitionStores:
+    return cast(PetitionStores, current_stores())
 
 
 @router.post(
@@ -65,7 +47,7 @@ def _workflow() -> Workflow:
 )
 def register_petition(body: Annotated[NewPetition, Body()]) -> Any:
     petition = petitions.register(
-        _store(), _workflow(), id_hash, current_caller(router), body, utc_now()
+        _stores().petitions, _stores().workflow, id_hash, current_caller(router), body, now()
     )
     return Response(
         status_code=201,
@@ -87,7 +69,7 @@ def list_petitions(
     step: Annotated[PetitionStep | None, Query()] = None,
 ) -> list[dict[str, Any]]:
     return petitions.list_petitions(
-        _store(), id_hash, current_caller(router), status=status, step=step
+        _stores().petitions, id_hash, current_caller(router), status=status, step=step
     )
 
 
@@ -100,7 +82,9 @@ def list_petitions(
     responses=documented(200, "A list of petitions", *WITH_BODY),
 )
 def search_petitions(body: Annotated[PetitionSearch, Body()]) -> list[dict[str, Any]]:
-    return petitions.search(_store(), id_hash, current_caller(router), body.petitioner_id_number)
+    return petitions.search(
+        _stores().petitions, id_hash, current_caller(router), body.petitioner_id_number
+    )
 
 
 @router.get(
@@ -112,7 +96,7 @@ def search_petitions(body: Annotated[PetitionSearch, Body()]) -> list[dict[str, 
     responses=documented(200, "The petition", *READ, 404),
 )
 def get_petition(petitionId: str) -> dict[str, Any]:  # noqa: N803 - path name from API.md
-    return petitions.get(_store(), current_caller(router), petitionId)
+    return petitions.get(_stores().petitions, current_caller(router), petitionId)
 
 
 @router.post(
@@ -127,4 +111,6 @@ def extend_petition(
     petitionId: str,  # noqa: N803 - path name from API.md
     body: Annotated[ExtensionRequest, Body()],
 ) -> dict[str, Any]:
-    return petitions.extend(_store(), _tasks(), current_caller(router), petitionId, body, utc_now())
+    return petitions.extend(
+        _stores().petitions, _stores().tasks, current_caller(router), petitionId, body, now()
+    )

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BeforeValidator
 
-from onetrip.api.app import allow, current_caller
+from onetrip.api.app import allow, current_caller, current_stores
 from onetrip.api.responses import READ, documented
+from onetrip.clock import now
 from onetrip.dal.petitions import PetitionStore
-from onetrip.domain.petition import utc_now
 from onetrip.logic import stats
-from onetrip.settings import get_settings
 
 router = Router()
 
@@ -33,9 +31,8 @@ def _calendar_day(value: object) -> object:
 Day = Annotated[date, BeforeValidator(_calendar_day)]
 
 
-@lru_cache(maxsize=1)
 def _store() -> PetitionStore:
-    return PetitionStore(get_settings().petitions_table)
+    return cast(PetitionStore, current_stores())
 
 
 @router.get(
@@ -49,4 +46,4 @@ def petition_stats(
     from_: Annotated[Day, Query(alias="from")],
     to: Annotated[Day, Query()],
 ) -> dict[str, Any]:
-    return stats.petition_stats(_store(), current_caller(router), from_, to, utc_now())
+    return stats.petition_stats(_store(), current_caller(router), from_, to, now())

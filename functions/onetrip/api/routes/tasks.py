@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
-from onetrip.api.app import allow, current_caller
+from onetrip.api.app import allow, current_caller, current_stores
 from onetrip.api.responses import READ, WITH_BODY, documented
-from onetrip.dal.outbox import Outbox
-from onetrip.dal.petition_workflow import Workflow
-from onetrip.dal.tasks import TaskStore
-from onetrip.domain.petition import utc_now
+from onetrip.clock import now
 from onetrip.logic import tasks
-from onetrip.settings import get_settings
+from onetrip.logic.petition_ports import PetitionStores
 
 router = Router()
 
 
-@lru_cache(maxsize=1)
-def _tasks() -> TaskStore:
-    settings = get_settings()
-    outbox = Outbox(settings.outbox_table, settings.event_bus_name)
-    return TaskStore(settings.tasks_table, settings.petitions_table, outbox)
-
-
-@lru_cache(maxsize=1)
-def _workflow() -> Workflow:
-    return Workflow(get_settings().state_machine_arn)
+def _stores() -> PetitionStores:
+    return cast(PetitionStores, current_stores())
 
 
 @router.get(
@@ -40,7 +28,7 @@ def _workflow() -> Workflow:
     responses=documented(200, "A list of tasks", *READ),
 )
 def worklist(status: Annotated[Literal["open"], Query()] = "open") -> list[dict[str, Any]]:
-    return tasks.worklist(_tasks(), current_caller(router), utc_now())
+    return tasks.worklist(_stores().tasks, current_caller(router), now())
 
 
 @router.post(
@@ -56,5 +44,5 @@ def complete_task(
 ) -> dict[str, Any]:
     # The body's shape depends on the task's step: validated by the logic (422 by field).
     return tasks.complete_task(
-        _tasks(), _workflow(), current_caller(router), taskId, body, utc_now()
+        _stores().tasks, _stores().workflow, current_caller(router), taskId, body, now()
     )

@@ -1,0 +1,78 @@
+"""The composition root: what each function is built from, once per settings.
+
+Handlers call these with `get_settings()` where an invocation starts; routes and logic
+receive what they return and never build stores themselves. Each factory is cached per
+settings object (settings are frozen, so equal environments share one set of stores):
+Lambda builds them once per cold start, and the in-process test harness, which swaps
+environments per invocation, gets the stores of the function it is invoking.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from onetrip.dal.agency_records import AgencyRecordStore
+from onetrip.dal.applications import ApplicationStore
+from onetrip.dal.outbox import Outbox
+from onetrip.dal.petition_workflow import Workflow
+from onetrip.dal.petitions import PetitionStore
+from onetrip.dal.registry import RegistryStore
+from onetrip.dal.tasks import TaskStore
+from onetrip.logic.identity_changes import IdentityStores
+from onetrip.logic.linked_updates import LinkedStores
+from onetrip.logic.petition_ports import PetitionStores
+from onetrip.settings import Settings
+
+_FUNCTIONS_PER_PROCESS = 4  # one in Lambda; a few when tests run functions in-process
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def outbox(settings: Settings) -> Outbox:
+    return Outbox(settings.outbox_table, settings.event_bus_name)
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def registry(settings: Settings) -> RegistryStore:
+    return RegistryStore(settings.registry_table)
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def agency_records(settings: Settings) -> AgencyRecordStore:
+    return AgencyRecordStore(settings.agency_records_table)
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def identity(settings: Settings) -> IdentityStores:
+    return IdentityStores(
+        registry=RegistryStore(settings.registry_table),
+        applications=ApplicationStore(settings.applications_table),
+        outbox=outbox(settings),
+    )
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def linked(settings: Settings) -> LinkedStores:
+    return LinkedStores(
+        registry=RegistryStore(settings.registry_table),
+        applications=ApplicationStore(settings.applications_table),
+        records=AgencyRecordStore(settings.agency_records_table),
+        outbox=outbox(settings),
+    )
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def petition_records(settings: Settings) -> PetitionStore:
+    """Petitions alone (statistics)."""
+    return PetitionStore(settings.petitions_table)
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def petition_workflow(settings: Settings) -> PetitionStores:
+    """Petitions, tasks (with the outbox where the function announces events) and the
+    workflow."""
+    events = outbox(settings) if settings.outbox_table else None
+    return PetitionStores(
+        petitions=PetitionStore(settings.petitions_table, tasks_table=settings.tasks_table),
+        tasks=TaskStore(settings.tasks_table, settings.petitions_table, events),
+        workflow=Workflow(settings.state_machine_arn),
+    )
