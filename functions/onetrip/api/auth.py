@@ -25,6 +25,8 @@ class Role(StrEnum):
     HANDLING_UNIT = "handling_unit"  # 承办单位
     LEADING_GROUP = "leading_group"  # 领导小组
     OPS = "ops"
+    ISSUER_ADMIN = "issuer_admin"  # issuer keys, credential catalogue
+    VENUE = "venue"  # a registered venue's verifier system
 
 
 @dataclass(frozen=True)

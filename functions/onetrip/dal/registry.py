@@ -124,6 +124,21 @@ class RegistryStore:
             },
         )
 
+    def check_version(self, person_id: str, version: int) -> Write:
+        """A transaction part that holds only while the person is still at `version`."""
+        return Write(
+            "registry_version",
+            {
+                "ConditionCheck": {
+                    "TableName": self.table,
+                    "Key": _person_key(person_id),
+                    "ConditionExpression": "#v = :expected",
+                    "ExpressionAttributeNames": {"#v": "version"},
+                    "ExpressionAttributeValues": values({":expected": version}),
+                }
+            },
+        )
+
     def audit(
         self, person_id: str, *, at: str, application_id: str, entry: dict[str, Any]
     ) -> Write:
