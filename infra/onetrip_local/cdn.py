@@ -14,9 +14,7 @@ from onetrip_local.provision import StaticRoute
 _PASSED_ON = ("Content-Type", "Cache-Control", "ETag", "LastModified")
 
 
-def serve_static(
-    request: HttpRequest, routes: Iterable[StaticRoute], s3: Any
-) -> ApiResult | None:
+def serve_static(request: HttpRequest, routes: Iterable[StaticRoute], s3: Any) -> ApiResult | None:
     """The response for a request a static route matches; None to let the API answer."""
     route = next((r for r in routes if fnmatchcase(request.path, r.path_pattern)), None)
     if route is None:

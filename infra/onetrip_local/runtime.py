@@ -15,8 +15,8 @@ from typing import Any
 
 import boto3
 
-from onetrip_local.cdn import serve_static
 from onetrip_local.apigw import ApiResult, HttpRequest, problem_result, serve_request
+from onetrip_local.cdn import serve_static
 from onetrip_local.moto_server import MotoServer
 from onetrip_local.pollers import Poller
 from onetrip_local.provision import Options, Topology, check_types, provision
@@ -167,8 +167,9 @@ class LocalRuntime:
             "buses": t.buses,
             "buckets": t.buckets,
             "keys": t.keys,
-            "staticRoutes": [f"{r.path_pattern} → s3://{r.bucket}{r.origin_path}"
-                             for r in t.static_routes],  # fmt: skip
+            "staticRoutes": [
+                f"{r.path_pattern} → s3://{r.bucket}{r.origin_path}" for r in t.static_routes
+            ],  # fmt: skip
             "ignored": sorted(f"{lid} ({type_})" for lid, type_ in t.ignored.items()),
         }
 

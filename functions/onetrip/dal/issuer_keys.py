@@ -59,9 +59,11 @@ class IssuerKeyStore:
         self.table = table
 
     def current(self) -> IssuerKey | None:
-        item = client("dynamodb").get_item(
-            TableName=self.table, Key=_key("CURRENT"), ConsistentRead=True
-        ).get("Item")
+        item = (
+            client("dynamodb")
+            .get_item(TableName=self.table, Key=_key("CURRENT"), ConsistentRead=True)
+            .get("Item")
+        )
         return IssuerKey.from_record(from_item(item)) if item else None
 
     def all(self) -> list[IssuerKey]:

@@ -1,7 +1,8 @@
 """The StatusLists table: status-list shards, their bits and the indices handed out.
 
 Items:
-  LISTS / CURRENT              the shard new credentials get indices from
+  LISTS / CURRENT              the shard new credentials get indices from, and whether
+                               it has been published yet (verifiers can fetch it at once)
   LIST#<listId> / COUNT        how many indices the shard has handed out
   LIST#<listId> / IDX#<index>  an index, claimed once for one credential: never reused
   LIST#<listId> / BITS         the list (`lst`, ZLIB + base64url), its version, and what
@@ -40,11 +41,29 @@ class StatusListStore:
     def __init__(self, table: str) -> None:
         self.table = table
 
-    def current_list(self) -> str:
-        item = client("dynamodb").get_item(
-            TableName=self.table, Key=_key("LISTS", "CURRENT"), ConsistentRead=True
-        ).get("Item")
-        return str(from_item(item)["listId"]) if item else FIRST_LIST
+    def current_list(self) -> tuple[str, bool]:
+        """(shard id, whether it has been published)."""
+        item = (
+            client("dynamodb")
+            .get_item(TableName=self.table, Key=_key("LISTS", "CURRENT"), ConsistentRead=True)
+            .get("Item")
+        )
+        if not item:
+            return FIRST_LIST, False
+        data = from_item(item)
+        return str(data["listId"]), bool(data.get("published", False))
+
+    def note_current_published(self, list_id: str) -> None:
+        try:
+            client("dynamodb").update_item(
+                TableName=self.table,
+                Key=_key("LISTS", "CURRENT"),
+                UpdateExpression="SET listId = :id, published = :yes",
+                ConditionExpression="attribute_not_exists(pk) OR listId = :id",
+                ExpressionAttributeValues=values({":id": list_id, ":yes": True}),
+            )
+        except client("dynamodb").exceptions.ConditionalCheckFailedException:
+            pass  # a newer shard is current; it gets published on its first use
 
     def open_next(self, full_list: str) -> None:
         """Move new allocations to the next shard (once, however many callers race)."""
@@ -60,7 +79,7 @@ class StatusListStore:
             pass  # another caller moved it already
 
     def list_ids(self) -> list[str]:
-        return [str(n) for n in range(1, int(self.current_list()) + 1)]
+        return [str(n) for n in range(1, int(self.current_list()[0]) + 1)]
 
     def claim_index(self, list_id: str, index: int, credential_id: str) -> Write:
         return Write(
@@ -93,9 +112,13 @@ class StatusListStore:
         )
 
     def bits(self, list_id: str) -> ListBits:
-        item = client("dynamodb").get_item(
-            TableName=self.table, Key=_key(f"LIST#{list_id}", "BITS"), ConsistentRead=True
-        ).get("Item")
+        item = (
+            client("dynamodb")
+            .get_item(
+                TableName=self.table, Key=_key(f"LIST#{list_id}", "BITS"), ConsistentRead=True
+            )
+            .get("Item")
+        )
         data = from_item(item) if item else {}
         return ListBits(
             list_id=list_id,

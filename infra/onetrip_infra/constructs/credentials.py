@@ -77,7 +77,6 @@ class Credentials(Construct):
         api: Api,
     ) -> None:
         super().__init__(scope, construct_id)
-        stack = Stack.of(self)
         self.credentials = data.add_table("Credentials")
         self.status_lists = data.add_table("StatusLists")
         self.issuer_keys = data.add_table("IssuerKeys")

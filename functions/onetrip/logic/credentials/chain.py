@@ -32,6 +32,8 @@ TIMELINE_EVENT = "credential_reissued"  # API.md: the clerk sees re-issues on th
 class Reissue:
     superseded: str
     issued: str
+    list_id: str  # the new credential's shard
+    new_shard: bool  # not published yet
 
 
 def stale(credentials: Iterable[Credential], changed: set[str], version: int) -> list[Credential]:
@@ -65,6 +67,8 @@ def on_identity_changed(
             done.append(reissued)
             changed_lists.add(old.status_list)
     status.publish_quietly(stores, changed_lists, at)
+    for list_id in {r.list_id for r in done if r.new_shard}:
+        status.publish_new_shard(stores, list_id, at)
     logger.info(
         "credentials re-issued",
         extra={"applicationId": application_id, "reissued": [r.issued for r in done]},
@@ -111,7 +115,12 @@ def _supersede(
                 by="credentials",
             ),
         ]
-        return Reissue(superseded=old.credential_id, issued=new_id), writes
+        reissue = Reissue(
+            old.credential_id, new_id, drafted.credential.status_list, drafted.new_shard
+        )
+        return reissue, writes
 
     # Another delivery of the same event superseded it first: nothing left to do.
-    return issuance.commit(stores, attempt, give_up_on=lambda failed: "superseded_already" in failed)
+    return issuance.commit(
+        stores, attempt, give_up_on=lambda failed: "superseded_already" in failed
+    )

@@ -26,6 +26,7 @@ from onetrip.domain.credential import (
 from onetrip.domain.credential_types import CredentialType, claim_values
 from onetrip.domain.person import Person
 from onetrip.errors import StaleRead, invalid
+from onetrip.logic.credentials import status
 from onetrip.logic.credentials.keys import current_signer
 from onetrip.logic.credentials.stores import CredentialStores
 from onetrip.vc.jws import parse_public_jwk
@@ -56,6 +57,7 @@ class Draft:
 
     credential: Credential
     writes: list[Write]
+    new_shard: bool  # its status-list shard has not been published yet
 
 
 def draft(
@@ -69,7 +71,7 @@ def draft(
     application_id: str | None = None,
 ) -> Draft:
     credential_id = new_id("cred")
-    list_id = stores.status_lists.current_list()
+    list_id, published = stores.status_lists.current_list()
     index = secrets.randbelow(STATUS_LIST_SIZE)
     expires = at + timedelta(days=kind.validity_days)
     payload: dict[str, Any] = {
@@ -83,9 +85,7 @@ def draft(
         payload["cnf"] = {"jwk": dict(holder_jwk)}
     signer = current_signer(stores, at)
     claims = claim_values(kind, person, at)
-    sd_jwt = issue_sd_jwt(
-        header={"typ": TYP}, payload=payload, sd_claims=claims, signer=signer
-    )
+    sd_jwt = issue_sd_jwt(header={"typ": TYP}, payload=payload, sd_claims=claims, signer=signer)
     credential = Credential(
         credential_id=credential_id,
         person_id=person.person_id,
@@ -109,7 +109,7 @@ def draft(
         stores.status_lists.count_allocation(list_id, STATUS_ALLOCATION_CAP),
         stores.registry.check_version(person.person_id, person.version),
     ]
-    return Draft(credential, writes)
+    return Draft(credential, writes, new_shard=not published)
 
 
 def commit(
@@ -145,13 +145,15 @@ def issue(
     holder_jwk: Mapping[str, Any] | None,
     at: datetime,
 ) -> Credential:
-    def attempt() -> tuple[Credential, list[Write]]:
+    def attempt() -> tuple[Draft, list[Write]]:
         person = stores.registry.get_person(person_id)
         if person is None:
             raise LookupError("person left the registry")
         drafted = draft(stores, person, kind, holder_jwk=holder_jwk, at=at)
-        return drafted.credential, drafted.writes
+        return drafted, drafted.writes
 
     issued = commit(stores, attempt)
     assert issued is not None
-    return issued
+    if issued.new_shard:
+        status.publish_new_shard(stores, issued.credential.status_list, at)
+    return issued.credential

@@ -71,6 +71,12 @@ def publish_quietly(stores: CredentialStores, list_ids: set[str], at: datetime) 
             logger.exception("status list publish failed", extra={"listId": list_id})
 
 
+def publish_new_shard(stores: CredentialStores, list_id: str, at: datetime) -> None:
+    """A shard's first credential publishes it, so a verifier can fetch it at once."""
+    publish_quietly(stores, {list_id}, at)
+    stores.status_lists.note_current_published(list_id)
+
+
 def sweep(stores: CredentialStores, at: datetime) -> list[str]:
     """Republish shards whose last change is unpublished or whose token expires soon."""
     published = []
