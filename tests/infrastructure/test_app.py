@@ -84,4 +84,10 @@ def test_layer_requirements_leave_boto_to_the_runtime() -> None:
     text = (Path(__file__).parents[2] / "layers" / "requirements.txt").read_text()
     names = [line.split(">")[0].split("=")[0] for line in text.splitlines() if line[:1].isalpha()]
 
-    assert names == ["aws-lambda-powertools[tracer]", "pydantic", "python-stdnum"]
+    assert names == [
+        "aws-lambda-powertools[tracer]",
+        "pydantic",
+        "python-stdnum",
+        "pyjwt[crypto]",
+        "cryptography",
+    ]
