@@ -53,6 +53,7 @@ IGNORED_TYPES = frozenset(
         "AWS::Scheduler::ScheduleGroup",
         "AWS::S3::BucketPolicy",
         "AWS::CloudFront::OriginAccessControl",
+        "AWS::CloudFront::CloudFrontOriginAccessIdentity",
         "AWS::CloudFront::CachePolicy",
     }
 )

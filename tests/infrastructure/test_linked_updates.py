@@ -130,4 +130,6 @@ def test_each_dead_letter_queue_has_an_alarm(synth) -> None:
         for dim in alarm["Properties"]["Dimensions"]
     }
 
-    assert watched == {f"{pascal(agency)}DeadLetters" for agency in AGENCIES}
+    # Every DLQ of an IdentityChanged subscriber: the agencies' and the credentials' one.
+    subscribers = {f"{pascal(agency)}DeadLetters" for agency in AGENCIES}
+    assert subscribers | {"CredentialChainDeadLetters"} <= watched

@@ -23,12 +23,15 @@ ROUTE_MODULES = (
     "petitions",
     "tasks",
     "stats",
+    "credentials",
+    "issuer",
     "docs",
 )
 
 _DESCRIPTION = (
     "onetrip: 最多跑一次 public-security services — identity chain change "
-    "(公民身份信息连锁变更) and petition handling (一案三评八步法). Errors are RFC 9457 "
+    "(公民身份信息连锁变更), petition handling (一案三评八步法) and e-certificates in a "
+    "citizen wallet (无证明城市, SD-JWT VC). Errors are RFC 9457 "
     "application/problem+json. ID numbers never appear in URLs."
 )
 

@@ -213,9 +213,7 @@ class Credentials(Construct):
             ),
             additional_behaviors={
                 f"/{PREFIX}*": aws_cloudfront.BehaviorOptions(
-                    origin=aws_cloudfront_origins.S3BucketOrigin.with_origin_access_control(
-                        self.bucket
-                    ),
+                    origin=self._bucket_origin(),
                     allowed_methods=aws_cloudfront.AllowedMethods.ALLOW_GET_HEAD,
                     cache_policy=status_cache,
                     viewer_protocol_policy=aws_cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
@@ -236,6 +234,18 @@ class Credentials(Construct):
         ):  # fmt: skip
             acknowledge(distribution, rule, reason)
         return distribution
+
+    def _bucket_origin(self) -> aws_cloudfront.IOrigin:
+        """Origin access control; the China regions have only the older access identity."""
+        if Stack.of(self).region.startswith("cn-"):
+            acknowledge(
+                self,
+                "CFR7",
+                "CloudFront in the China regions has no origin access control (CloudFormation "
+                "lacks the type there); the origin access identity is its equivalent.",
+            )
+            return aws_cloudfront_origins.S3BucketOrigin.with_origin_access_identity(self.bucket)
+        return aws_cloudfront_origins.S3BucketOrigin.with_origin_access_control(self.bucket)
 
     def _allow_key_use(self, function: aws_lambda.Function, *actions: str) -> None:
         """Only on issuer keys (the stack's and rotated ones), told apart from every

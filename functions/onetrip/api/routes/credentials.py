@@ -39,7 +39,7 @@ def _stores() -> CredentialStores:
     "/credential-types",
     summary="The catalogue of e-certificates and proofs (any token)",
     tags=["credentials"],
-    responses=documented(200, "Every credential type", 401),
+    responses=documented(200, "Every credential type", *READ),
 )
 def list_credential_types() -> list[dict[str, Any]]:
     current_caller(router)

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from onetrip.api.app import created, current_caller, json_response
-from onetrip.api.responses import documented
+from onetrip.api.responses import READ, documented
 from onetrip.api.routes.docs import PUBLIC
 from onetrip.clock import now
 from onetrip.logic.credentials import keys
@@ -42,7 +42,7 @@ def issuer_metadata() -> Response[Any]:
     "/issuer-keys/rotation",
     summary="Rotate the issuer key: a new KMS key signs from now on (issuer_admin)",
     tags=["credentials"],
-    responses=documented(201, "The new key's kid", 401, 403, 409),
+    responses=documented(201, "The new key's kid", *READ, 409),
 )
 def rotate_issuer_key() -> Response[Any]:
     return created(keys.rotate(_stores(), current_caller(router), now()))
