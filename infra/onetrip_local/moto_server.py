@@ -9,6 +9,8 @@ import urllib.request
 
 from moto.server import ThreadedMotoServer
 
+from onetrip_local.moto_kms import keep_aws_sign_rules
+
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}}
 
 
@@ -16,6 +18,7 @@ class MotoServer:
     def __init__(self, port: int = 0) -> None:
         # One access-log line per AWS call drowns everything else.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        keep_aws_sign_rules()
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         self._server.start()
         host, self.port = self._server.get_host_and_port()

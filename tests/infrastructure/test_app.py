@@ -90,4 +90,5 @@ def test_layer_requirements_leave_boto_to_the_runtime() -> None:
         "python-stdnum",
         "pyjwt[crypto]",
         "cryptography",
+        "pynamodb",
     ]

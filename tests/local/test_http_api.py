@@ -12,23 +12,27 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from onetrip_local.apigw import match_route, render_claims
 from onetrip_local.harness import LocalCloud
 from onetrip_local.provision import Route
-from onetrip_local.tokens import LOCAL_AUDIENCE, LOCAL_ISSUER, mint
+from onetrip_local.tokens import KEY_ID, LOCAL_AUDIENCE, LOCAL_ISSUER, mint, private_key_pem
 
 
 def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def _foreign_token(**overrides: Any) -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )  # fmt: skip
+def _foreign_token(*, local_key: bool = False, **overrides: Any) -> str:
+    """A token signed by a key of its own, or by the local key with other claims."""
+    if local_key:
+        pem = private_key_pem()
+    else:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )  # fmt: skip
     now = int(time.time())
     claims = {"sub": "mallory", "iss": LOCAL_ISSUER, "aud": LOCAL_AUDIENCE,
               "iat": now, "exp": now + 60, "cognito:groups": ["ops"], **overrides}  # fmt: skip
-    return jwt.encode(claims, pem, algorithm="RS256")
+    return jwt.encode(claims, pem, algorithm="RS256", headers={"kid": KEY_ID})
 
 
 def test_a_valid_token_reaches_the_function_with_claims_as_api_gateway_renders_them(
@@ -69,6 +73,15 @@ def test_a_missing_or_bad_token_is_401_problem_json(
     assert result.status == 401
     assert result.headers["content-type"] == "application/problem+json"
     assert result.json["status"] == 401
+
+
+def test_the_bad_token_cases_differ_from_an_accepted_one_only_in_what_they_name(
+    probe: LocalCloud,
+) -> None:
+    assert (
+        probe.api("GET", "/things/t-1", headers=_bearer(_foreign_token(local_key=True))).status
+        == 200
+    )
 
 
 def test_public_routes_need_no_token_and_get_no_authorizer(probe: LocalCloud) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from onetrip import events
-from onetrip.api.auth import Role, caller_from_claims, parse_groups
 from onetrip.api.problems import from_validation_errors
+from onetrip.domain.access import Role, caller_from_claims, parse_groups
 from onetrip.domain.application import LinkedUpdate, Status, outcome
 from onetrip.domain.person import Person, with_changes
 from onetrip.errors import Forbidden, Unauthorized

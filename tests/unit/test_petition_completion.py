@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from onetrip.api.auth import Caller
+from onetrip.domain.access import Caller
 from onetrip.domain.petition import PetitionChanges
 from onetrip.errors import Conflict, Forbidden, InvalidInput
 from onetrip.events import EventDetail, PetitionClosed

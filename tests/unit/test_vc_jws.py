@@ -138,6 +138,17 @@ def test_verify_compact_rejects_malformed_tokens(token: str) -> None:
     assert caught.value.code == "malformed"
 
 
+@pytest.mark.parametrize(
+    ("header", "code"),
+    [({"alg": ["ES256"]}, "alg_not_allowed"), ({"alg": "ES256", "kid": ["k"]}, "malformed")],
+)
+def test_header_members_of_the_wrong_type_are_refused(header: dict, code: str) -> None:
+    token = _forge(header, {"sub": "s"}, b"\0" * 64)
+    with pytest.raises(JwsError) as caught:
+        verify_compact(token, lambda h: {"k": LocalSigner.generate().public_jwk()}[h["kid"]])
+    assert caught.value.code == code
+
+
 def test_duplicate_header_members_are_malformed() -> None:
     header = b64url_encode(b'{"alg":"ES256","alg":"none"}')
     with pytest.raises(JwsError, match="duplicate JSON member 'alg'"):

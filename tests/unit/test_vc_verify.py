@@ -16,7 +16,7 @@ from onetrip.vc.sdjwt import Disclosure, parse, sd_hash
 from onetrip.vc.status_list import Status
 from onetrip.vc.verify import CHECKS, VerificationResult
 
-from tests.credentials import AUDIENCE, NONCE, NOW, Issuer, presentation
+from tests.credentials import AUDIENCE, NONCE, NOW, STATUS_URI, Issuer, presentation
 
 REQUESTED = ("surname", "ageOver18")
 
@@ -306,7 +306,9 @@ def test_fewer_claims_than_requested(issuer: Issuer, holder: LocalSigner) -> Non
 # --- robustness ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("junk", [None, 42, b"bytes", {"a": 1}, "", "~", "~~~", "a.b.c~", "é~"])
+@pytest.mark.parametrize(
+    "junk", [None, 42, b"bytes", {"a": 1}, "", "~", "~~~", "a.b.c~", "é~", "\ud800~"]
+)
 def test_junk_is_rejected_never_raised(issuer: Issuer, junk: object) -> None:
     result = issuer.verify(junk, REQUESTED)  # type: ignore[arg-type]
     assert result.verdict == "rejected" and result.failed is not None
@@ -337,3 +339,43 @@ def test_every_reason_code_produced_is_documented(issuer: Issuer, holder: LocalS
     for result in cases:
         for check in result.checks:
             assert f" {check.code} " in doc or check.code in ("ok", "not_checked"), check
+
+
+@pytest.mark.parametrize(
+    ("change", "check", "code"),
+    [
+        ({"status": "valid"}, "status", "status_claim_missing"),
+        ({"status": {"status_list": {"idx": "7", "uri": "x"}}}, "status", "status_claim_missing"),
+        (
+            {"status": {"status_list": {"idx": 5000, "uri": STATUS_URI}}},
+            "status",
+            "index_out_of_range",
+        ),
+        ({"exp": "tomorrow"}, "notExpired", "bad_time_claim"),
+        ({"exp": None}, "notExpired", "exp_missing"),
+        ({"nbf": NOW + 3600}, "notExpired", "not_yet_valid"),
+        ({"iat": NOW + 3600}, "notExpired", "issued_in_future"),
+        ({"cnf": {"jwk": "not a key"}}, "holderBinding", "bad_holder_key"),
+        (
+            {"cnf": {"jwk": {**LocalSigner.generate().public_jwk(), "d": "AA"}}},
+            "holderBinding",
+            "bad_holder_key",
+        ),
+        ({"_sd_alg": "sha-512"}, "sdHash", "unsupported_sd_alg"),
+        ({"_sd": "not a list"}, "disclosures", "duplicate_digest"),
+        ({"surname": "张"}, "disclosures", "claim_name_clash"),
+    ],
+)
+def test_odd_signed_payloads_fail_their_own_check(
+    issuer: Issuer, holder: LocalSigner, change: dict, check: str, code: str
+) -> None:
+    credential = issuer.issue(holder)
+    payload = {**parse_payload(credential), **change}
+    payload = {k: v for k, v in payload.items() if v is not None}
+    resigned = sign_compact({"typ": "dc+sd-jwt"}, payload, issuer.signer)
+    shown = with_kb(resigned, encoded(credential, *REQUESTED), holder)
+    assert failed(issuer.verify(shown, REQUESTED)) == (check, code)
+
+
+def parse_payload(credential: str) -> dict:
+    return json.loads(b64url_decode(credential.split("~")[0].split(".")[1]))

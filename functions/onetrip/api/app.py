@@ -21,7 +21,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from onetrip.api.auth import Caller, caller_from_claims
+from onetrip.api.auth import Caller, Role, caller_from_claims
 from onetrip.api.problems import (
     PROBLEM_JSON,
     from_domain_error,
@@ -36,6 +36,21 @@ logger = Logger()
 
 API_TITLE = "onetrip"
 API_VERSION = "1.0.0"
+
+# A route's `security` when no token is needed (API.md, Conventions): an empty requirement.
+PUBLIC: list[dict[str, list[str]]] = [{}]
+# The OpenAPI extension in which a route declares the roles that may call it.
+ROLES_EXTENSION = "x-roles"
+
+
+def allow(*roles: Role) -> dict[str, Any]:
+    """A route's `openapi_extensions`: the roles that may call it (any one of them).
+
+    `http_entry` checks them before it reads the body, so a caller without the role gets
+    403 and never learns the body's schema from a 400/422; ownership and finer rules stay
+    in logic. The list is published in the OpenAPI document.
+    """
+    return {ROLES_EXTENSION: [role.value for role in roles]}
 
 
 def make_api(*routers: Router) -> APIGatewayHttpResolver:
@@ -97,19 +112,57 @@ LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 def http_entry(*routers: Router) -> tuple[APIGatewayHttpResolver, LambdaHandler]:
     """The resolver for these routers and the Lambda handler that serves it."""
     app = make_api(*routers)
+    gates = route_gates(app)
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         try:
+            check_route_roles(gates, event)
             event = json_body_event(event)
-        except _BodyRefused as refused:
+        except _Refused as refused:
             return _proxy_result(refused.response)
         return app.resolve(event, context)
 
     return app, handler
 
 
-class _BodyRefused(Exception):
+def route_gates(app: APIGatewayHttpResolver) -> dict[str, tuple[Role, ...] | None]:
+    """Route key ("POST /persons/{personId}", as API Gateway names it) -> the roles that
+    may call it, or None for a public route. A route that declares neither is a defect:
+    it fails here, at cold start, rather than answering anyone."""
+    gates: dict[str, tuple[Role, ...] | None] = {}
+    # Powertools keeps the registered routes only in these attributes.
+    for route in app._static_routes + app._dynamic_routes:
+        key = f"{route.method} {route.openapi_path}"
+        roles = (route.openapi_extensions or {}).get(ROLES_EXTENSION)
+        if roles:
+            gates[key] = tuple(Role(role) for role in roles)
+        elif route.security == PUBLIC:
+            gates[key] = None
+        else:
+            raise TypeError(f"{key} declares neither its roles (allow(...)) nor PUBLIC")
+    return gates
+
+
+def check_route_roles(gates: Mapping[str, tuple[Role, ...] | None], event: dict[str, Any]) -> None:
+    """401 without a verified caller, 403 without one of the route's roles: before the body
+    is read. An event for a route this function does not declare is a 404 (fail closed)."""
+    route_key = str(event.get("routeKey"))
+    if route_key not in gates:
+        raise _Refused(problem(404, "Not found", "No such resource."))
+    roles = gates[route_key]
+    if roles is None:
+        return
+    claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt") or {}
+    try:
+        caller_from_claims(claims.get("claims")).require(*roles)
+    except DomainError as error:
+        raise _Refused(from_domain_error(error)) from None
+
+
+class _Refused(Exception):
+    """A request answered before the resolver runs (role, then body)."""
+
     def __init__(self, response: Response) -> None:
         super().__init__(response.status_code)
         self.response = response
@@ -125,7 +178,7 @@ def json_body_event(event: dict[str, Any]) -> dict[str, Any]:
     Every request body of this API is a JSON object (API.md, Conventions). Checked here,
     before Powertools parses it, because Powertools would otherwise answer a non-UTF-8
     body, a text/plain or multipart body with a 500, and silently take the first element
-    of a JSON array as the object. Raises _BodyRefused with the problem to answer.
+    of a JSON array as the object. Raises _Refused with the problem to answer.
     """
     body = event.get("body")
     if not body:
@@ -134,18 +187,18 @@ def json_body_event(event: dict[str, Any]) -> dict[str, Any]:
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
     media_type = content_type.split(";", 1)[0].strip().lower()
     if media_type not in ("", "application/json"):
-        raise _BodyRefused(unsupported_media_type())
+        raise _Refused(unsupported_media_type())
     try:
         raw = base64.b64decode(body, validate=True) if event.get("isBase64Encoded") else body
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except (binascii.Error, UnicodeDecodeError):
-        raise _BodyRefused(malformed("The request body is not UTF-8 text.")) from None
+        raise _Refused(malformed("The request body is not UTF-8 text.")) from None
     try:
         parsed = json.loads(text, parse_constant=_refuse_constant)
     except (ValueError, RecursionError):
-        raise _BodyRefused(malformed("The request body is not valid JSON.")) from None
+        raise _Refused(malformed("The request body is not valid JSON.")) from None
     if not isinstance(parsed, dict):
-        raise _BodyRefused(malformed("The request body must be a JSON object."))
+        raise _Refused(malformed("The request body must be a JSON object."))
     return {**event, "body": text, "isBase64Encoded": False}
 
 

@@ -32,7 +32,9 @@ _DESCRIPTION = (
     "onetrip: 最多跑一次 public-security services — identity chain change "
     "(公民身份信息连锁变更), petition handling (一案三评八步法) and e-certificates in a "
     "citizen wallet (无证明城市, SD-JWT VC). Errors are RFC 9457 "
-    "application/problem+json. ID numbers never appear in URLs."
+    "application/problem+json. ID numbers never appear in URLs. Each operation's "
+    "`x-roles` lists the roles (`cognito:groups`) that may call it: any other caller gets "
+    "403 before the body is read."
 )
 
 

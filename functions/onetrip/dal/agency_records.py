@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from onetrip.dal.aws import client
-from onetrip.dal.dynamo import from_item, to_item, values
 from onetrip.dal.id_hash import id_hash
-from onetrip.dal.transact import Write
+from onetrip.dal.models import Write, bound
+from onetrip.dal.models.agency_records import AgencyRecord
 
 _MAX_ALIAS_HOPS = 10  # a person changing number ten times is far beyond any real case
 
@@ -25,24 +24,19 @@ def _pk(agency: str, key_hash: str) -> str:
 
 class AgencyRecordStore:
     def __init__(self, table: str) -> None:
-        self.table = table
+        self.model = bound(AgencyRecord, table)
 
     def find(self, agency: str, id_number: str) -> dict[str, Any] | None:
         """The record an ID number (current or former) leads to, following aliases."""
         key_hash = id_hash(id_number)
         for _ in range(_MAX_ALIAS_HOPS):
-            response = client("dynamodb").get_item(
-                TableName=self.table,
-                Key=to_item({"pk": _pk(agency, key_hash), "sk": "RECORD"}),
-                ConsistentRead=True,
-            )
-            item = response.get("Item")
-            if not item:
+            try:
+                item = self.model.get(_pk(agency, key_hash), "RECORD", consistent_read=True)
+            except self.model.DoesNotExist:
                 return None
-            data = from_item(item)
-            if data.get("kind") != "alias":
-                return data
-            key_hash = str(data["aliasOf"])
+            if item.kind != "alias":
+                return item.to_record()
+            key_hash = str(item.alias_of)
         return None
 
     def put_record(
@@ -53,52 +47,24 @@ class AgencyRecordStore:
         expected_version None: the key must be free (or only an alias, which a record
         re-keyed back to an earlier number replaces); else the stored version must match.
         """
-        item = {
-            "pk": _pk(agency, id_hash(record["idNumber"])),
-            "sk": "RECORD",
-            "kind": "record",
-            **record,
-        }
-        if expected_version is None:
-            condition = "attribute_not_exists(pk) OR kind = :alias"
-            vals: dict[str, Any] = {":alias": "alias"}
-        else:
-            condition = "version = :v AND kind = :record"
-            vals = {":v": expected_version, ":record": "record"}
-        return Write(
-            "record",
-            {
-                "Put": {
-                    "TableName": self.table,
-                    "Item": to_item(item),
-                    "ConditionExpression": condition,
-                    "ExpressionAttributeValues": values(vals),
-                }
-            },
+        model = self.model
+        item = model.from_record(
+            {**record, "pk": _pk(agency, id_hash(record["idNumber"])), "kind": "record"}
         )
+        if expected_version is None:
+            condition = model.pk.does_not_exist() | (model.kind == "alias")
+        else:
+            condition = (model.version == expected_version) & (model.kind == "record")
+        return Write.put("record", item, condition)
 
     def put_alias(
         self, agency: str, *, former: str, current: str, expected_version: int, at: str
     ) -> Write:
         """Replace the record under a former number by a pointer to the new key."""
-        return Write(
-            "alias",
-            {
-                "Put": {
-                    "TableName": self.table,
-                    "Item": to_item(
-                        {
-                            "pk": _pk(agency, id_hash(former)),
-                            "sk": "RECORD",
-                            "kind": "alias",
-                            "aliasOf": id_hash(current),
-                            "updatedAt": at,
-                        }
-                    ),
-                    "ConditionExpression": "version = :v AND kind = :record",
-                    "ExpressionAttributeValues": values(
-                        {":v": expected_version, ":record": "record"}
-                    ),
-                }
-            },
+        model = self.model
+        alias = model(
+            _pk(agency, id_hash(former)), kind="alias", alias_of=id_hash(current), updated_at=at
+        )
+        return Write.put(
+            "alias", alias, (model.version == expected_version) & (model.kind == "record")
         )

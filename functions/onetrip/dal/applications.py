@@ -13,7 +13,7 @@ from typing import Any
 
 from onetrip.dal.aws import client
 from onetrip.dal.dynamo import from_item, query_items, to_item, values
-from onetrip.dal.transact import Write
+from onetrip.dal.transact import RawWrite
 from onetrip.domain.application import Application, LinkedUpdate
 
 _HEADER_FIELDS = {
@@ -103,13 +103,13 @@ class ApplicationStore:
 
     # Transaction parts
 
-    def put_new(self, application: Application) -> Write:
+    def put_new(self, application: Application) -> RawWrite:
         record = {key: getattr(application, attr) for key, attr in _HEADER_FIELDS.items()}
         record.update(
             gsi1pk=f"PERSON#{application.person_id}",
             gsi1sk=f"{application.submitted_at}#{application.application_id}",
         )
-        return Write(
+        return RawWrite(
             "application",
             {
                 "Put": {
@@ -120,9 +120,9 @@ class ApplicationStore:
             },
         )
 
-    def hold_open(self, person_id: str, application_id: str) -> Write:
+    def hold_open(self, person_id: str, application_id: str) -> RawWrite:
         """One open application per person: a second hold on the same key fails."""
-        return Write(
+        return RawWrite(
             "open_application",
             {
                 "Put": {
@@ -135,8 +135,8 @@ class ApplicationStore:
             },
         )
 
-    def release_open(self, person_id: str, application_id: str) -> Write:
-        return Write(
+    def release_open(self, person_id: str, application_id: str) -> RawWrite:
+        return RawWrite(
             "open_application",
             {
                 "Delete": {
@@ -150,7 +150,7 @@ class ApplicationStore:
 
     def transition(
         self, application_id: str, *, expected: str, status: str, **fields: Any
-    ) -> Write:
+    ) -> RawWrite:
         """Move the status on, only from `expected` (the guard against double decisions)."""
         names = {"#s": "status"}
         sets = ["#s = :status"]
@@ -159,7 +159,7 @@ class ApplicationStore:
             names[f"#f{i}"] = key
             vals[f":f{i}"] = value
             sets.append(f"#f{i} = :f{i}")
-        return Write(
+        return RawWrite(
             "application",
             {
                 "Update": {
@@ -173,8 +173,10 @@ class ApplicationStore:
             },
         )
 
-    def timeline(self, application_id: str, *, at: str, event: str, by: str | None = None) -> Write:
-        return Write(
+    def timeline(
+        self, application_id: str, *, at: str, event: str, by: str | None = None
+    ) -> RawWrite:
+        return RawWrite(
             "timeline",
             {
                 "Put": {
@@ -192,8 +194,8 @@ class ApplicationStore:
             },
         )
 
-    def new_link(self, application_id: str, agency: str, *, at: str) -> Write:
-        return Write(
+    def new_link(self, application_id: str, agency: str, *, at: str) -> RawWrite:
+        return RawWrite(
             f"link:{agency}",
             {
                 "Put": {
@@ -219,7 +221,7 @@ class ApplicationStore:
         from_statuses: tuple[str, ...],
         error: str | None = None,
         count_attempt: bool = True,
-    ) -> Write:
+    ) -> RawWrite:
         """Record a linked update's outcome, only from one of `from_statuses`."""
         vals: dict[str, Any] = {":s": status, ":at": at}
         conditions = []
@@ -235,7 +237,7 @@ class ApplicationStore:
             vals[":e"] = error
         else:
             update += " REMOVE #e"
-        return Write(
+        return RawWrite(
             f"link:{agency}",
             {
                 "Update": {

@@ -12,79 +12,57 @@ them with one strongly consistent Query (a GSI could miss one issued a moment ag
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import fields
 from typing import Any
 
-from onetrip.dal.aws import client
-from onetrip.dal.dynamo import from_item, query_items, to_item, values
-from onetrip.dal.transact import Write
+from onetrip.dal.models import Write, bound
+from onetrip.dal.models.credentials import CredentialPointer, StoredCredential
 from onetrip.domain.credential import Credential
 
 _SK = "CRED#"
+_FIELDS = [f.name for f in fields(Credential)]
 
 
-def _key(person_id: str, credential_id: str) -> dict[str, Any]:
-    return to_item({"pk": f"PERSON#{person_id}", "sk": f"{_SK}{credential_id}"})
-
-
-def _pointer_key(credential_id: str) -> dict[str, Any]:
-    return to_item({"pk": f"{_SK}{credential_id}", "sk": "CRED"})
+def _credential(item: StoredCredential) -> Credential:
+    values = {name: getattr(item, name) for name in _FIELDS}
+    values["status_index"] = int(values["status_index"])
+    values["registry_version"] = int(values["registry_version"])
+    values["claims"] = list(values["claims"] or [])
+    return Credential(**values)
 
 
 class CredentialStore:
     def __init__(self, table: str) -> None:
-        self.table = table
+        self.model = bound(StoredCredential, table)
+        self.pointer = bound(CredentialPointer, table)
 
     def get(self, credential_id: str) -> Credential | None:
-        ddb = client("dynamodb")
-        pointer = ddb.get_item(
-            TableName=self.table, Key=_pointer_key(credential_id), ConsistentRead=True
-        ).get("Item")
-        if not pointer:
+        try:
+            pointer = self.pointer.get(f"{_SK}{credential_id}", "CRED", consistent_read=True)
+            item = self.model.get(
+                f"PERSON#{pointer.person_id}", f"{_SK}{credential_id}", consistent_read=True
+            )
+        except (self.pointer.DoesNotExist, self.model.DoesNotExist):
             return None
-        person_id = from_item(pointer)["personId"]
-        item = ddb.get_item(
-            TableName=self.table, Key=_key(person_id, credential_id), ConsistentRead=True
-        ).get("Item")
-        return Credential.from_record(from_item(item)) if item else None
+        return _credential(item)
 
     def for_person(self, person_id: str) -> list[Credential]:
         """Newest first."""
-        items = query_items(
-            client("dynamodb"),
-            self.table,
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :cred)",
-            ExpressionAttributeValues=values({":pk": f"PERSON#{person_id}", ":cred": _SK}),
-            ConsistentRead=True,
+        items = self.model.query(
+            f"PERSON#{person_id}", self.model.sk.startswith(_SK), consistent_read=True
         )
-        found = [Credential.from_record(i) for i in items]
-        return sorted(found, key=lambda c: c.issued_at, reverse=True)
+        return sorted((_credential(i) for i in items), key=lambda c: c.issued_at, reverse=True)
 
     def put_new(self, credential: Credential) -> list[Write]:
-        key = _key(credential.person_id, credential.credential_id)
+        item = self.model(
+            f"PERSON#{credential.person_id}",
+            f"{_SK}{credential.credential_id}",
+            **{name: getattr(credential, name) for name in _FIELDS},
+        )
+        pointer = self.pointer(f"{_SK}{credential.credential_id}", person_id=credential.person_id)
         return [
-            Write(
-                "credential",
-                {
-                    "Put": {
-                        "TableName": self.table,
-                        "Item": {**key, **to_item(credential.to_record())},
-                        "ConditionExpression": "attribute_not_exists(pk)",
-                    }
-                },
-            ),
-            Write(
-                "credential_pointer",
-                {
-                    "Put": {
-                        "TableName": self.table,
-                        "Item": {
-                            **_pointer_key(credential.credential_id),
-                            **to_item({"personId": credential.person_id}),
-                        },
-                        "ConditionExpression": "attribute_not_exists(pk)",
-                    }
-                },
-            ),
+            Write.put("credential", item, self.model.pk.does_not_exist()),
+            Write.put("credential_pointer", pointer, self.pointer.pk.does_not_exist()),
         ]
 
     def transition(
@@ -95,20 +73,9 @@ class CredentialStore:
         changes: Mapping[str, Any],
         label: str = "credential_status",
     ) -> Write:
-        """Set `changes` only while the status is one of `from_statuses`."""
-        names = {f"#f{i}": name for i, name in enumerate(changes)}
-        vals = {f":f{i}": value for i, value in enumerate(changes.values())}
-        allowed = {f":s{i}": s for i, s in enumerate(from_statuses)}
-        return Write(
-            label,
-            {
-                "Update": {
-                    "TableName": self.table,
-                    "Key": _key(credential.person_id, credential.credential_id),
-                    "UpdateExpression": "SET " + ", ".join(f"{n} = :{n[1:]}" for n in names),
-                    "ConditionExpression": f"#status IN ({', '.join(allowed)})",
-                    "ExpressionAttributeNames": {**names, "#status": "status"},
-                    "ExpressionAttributeValues": values({**vals, **allowed}),
-                }
-            },
-        )
+        """Set `changes` (Credential field names) only while the status is one of
+        `from_statuses`."""
+        model = self.model
+        item = model(f"PERSON#{credential.person_id}", f"{_SK}{credential.credential_id}")
+        actions = [getattr(model, name).set(value) for name, value in changes.items()]
+        return Write.update(label, item, actions, model.status.is_in(*from_statuses))

@@ -44,6 +44,15 @@ def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _from_dynamo(_deserializer.deserialize(v)) for k, v in item.items()}
 
 
+def to_value(value: Any) -> dict[str, Any]:
+    """One plain value as a DynamoDB attribute value (None values in maps left out)."""
+    return dict(_serializer.serialize(_to_dynamo(value)))
+
+
+def from_value(value: Mapping[str, Any]) -> Any:
+    return _from_dynamo(_deserializer.deserialize(value))  # type: ignore[arg-type]
+
+
 def values(data: Mapping[str, Any]) -> dict[str, Any]:
     """ExpressionAttributeValues from {":name": value}."""
     return {k: _serializer.serialize(_to_dynamo(v)) for k, v in data.items()}

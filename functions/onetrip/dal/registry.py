@@ -13,7 +13,7 @@ from typing import Any
 from onetrip.dal.aws import client
 from onetrip.dal.dynamo import from_item, to_item, values
 from onetrip.dal.id_hash import id_hash
-from onetrip.dal.transact import TransactionCancelled, Write, transact
+from onetrip.dal.transact import RawWrite, TransactionCancelled, transact
 from onetrip.domain.person import Person
 from onetrip.errors import Conflict
 
@@ -54,7 +54,7 @@ class RegistryStore:
         try:
             transact(
                 [
-                    Write(
+                    RawWrite(
                         "person",
                         {
                             "Put": {
@@ -77,9 +77,9 @@ class RegistryStore:
 
     # Transaction parts, composed by the identity-change logic.
 
-    def claim_number(self, id_number: str, person_id: str) -> Write:
+    def claim_number(self, id_number: str, person_id: str) -> RawWrite:
         """Index a number for a person; fails if anyone holds it, now or formerly."""
-        return Write(
+        return RawWrite(
             "id_index",
             {
                 "Put": {
@@ -93,9 +93,9 @@ class RegistryStore:
             },
         )
 
-    def retire_number(self, id_number: str) -> Write:
+    def retire_number(self, id_number: str) -> RawWrite:
         """A former number keeps resolving to its person, marked not current."""
-        return Write(
+        return RawWrite(
             "id_index_retire",
             {
                 "Update": {
@@ -109,9 +109,9 @@ class RegistryStore:
             },
         )
 
-    def replace_person(self, person: Person, *, expected_version: int) -> Write:
+    def replace_person(self, person: Person, *, expected_version: int) -> RawWrite:
         """Optimistic write: only if nobody changed the person since `expected_version`."""
-        return Write(
+        return RawWrite(
             "person",
             {
                 "Put": {
@@ -124,9 +124,9 @@ class RegistryStore:
             },
         )
 
-    def check_version(self, person_id: str, version: int) -> Write:
+    def check_version(self, person_id: str, version: int) -> RawWrite:
         """A transaction part that holds only while the person is still at `version`."""
-        return Write(
+        return RawWrite(
             "registry_version",
             {
                 "ConditionCheck": {
@@ -141,8 +141,8 @@ class RegistryStore:
 
     def audit(
         self, person_id: str, *, at: str, application_id: str, entry: dict[str, Any]
-    ) -> Write:
-        return Write(
+    ) -> RawWrite:
+        return RawWrite(
             "audit",
             {
                 "Put": {

@@ -15,17 +15,14 @@ transaction as the credential's status, so a status and its bit never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from onetrip.dal.aws import client
-from onetrip.dal.dynamo import from_item, to_item, values
-from onetrip.dal.transact import Write
+from pynamodb.exceptions import PutError, UpdateError
+
+from onetrip.dal.models import Write, bound
+from onetrip.dal.models.credentials import StatusListEntry
 
 FIRST_LIST = "1"
-
-
-def _key(pk: str, sk: str) -> dict[str, Any]:
-    return to_item({"pk": pk, "sk": sk})
+_CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
 @dataclass(frozen=True)
@@ -33,134 +30,99 @@ class ListBits:
     list_id: str
     lst: str | None  # None: nothing set yet (every entry valid)
     version: int
-    published_version: int
+    published_version: int  # -1 if never published
     published_exp: int  # epoch seconds; 0 if never published
 
 
 class StatusListStore:
     def __init__(self, table: str) -> None:
-        self.table = table
+        self.model = bound(StatusListEntry, table)
 
     def current_list(self) -> tuple[str, bool]:
         """(shard id, whether it has been published)."""
-        item = (
-            client("dynamodb")
-            .get_item(TableName=self.table, Key=_key("LISTS", "CURRENT"), ConsistentRead=True)
-            .get("Item")
-        )
-        if not item:
-            return FIRST_LIST, False
-        data = from_item(item)
-        return str(data["listId"]), bool(data.get("published", False))
-
-    def note_current_published(self, list_id: str) -> None:
         try:
-            client("dynamodb").update_item(
-                TableName=self.table,
-                Key=_key("LISTS", "CURRENT"),
-                UpdateExpression="SET listId = :id, published = :yes",
-                ConditionExpression="attribute_not_exists(pk) OR listId = :id",
-                ExpressionAttributeValues=values({":id": list_id, ":yes": True}),
-            )
-        except client("dynamodb").exceptions.ConditionalCheckFailedException:
-            pass  # a newer shard is current; it gets published on its first use
+            item = self.model.get("LISTS", "CURRENT", consistent_read=True)
+        except self.model.DoesNotExist:
+            return FIRST_LIST, False
+        return str(item.list_id), bool(item.published)
 
     def open_next(self, full_list: str) -> None:
         """Move new allocations to the next shard (once, however many callers race)."""
-        following = str(int(full_list) + 1)
+        model = self.model
         try:
-            client("dynamodb").put_item(
-                TableName=self.table,
-                Item={**_key("LISTS", "CURRENT"), **to_item({"listId": following})},
-                ConditionExpression="attribute_not_exists(pk) OR listId = :full",
-                ExpressionAttributeValues=values({":full": full_list}),
+            model("LISTS", "CURRENT", list_id=str(int(full_list) + 1)).save(
+                condition=model.pk.does_not_exist() | (model.list_id == full_list)
             )
-        except client("dynamodb").exceptions.ConditionalCheckFailedException:
-            pass  # another caller moved it already
+        except PutError as error:
+            if error.cause_response_code != _CONDITION_FAILED:
+                raise  # otherwise another caller moved it already
+
+    def note_current_published(self, list_id: str) -> None:
+        model = self.model
+        try:
+            model("LISTS", "CURRENT").update(
+                actions=[model.list_id.set(list_id), model.published.set(True)],
+                condition=model.pk.does_not_exist() | (model.list_id == list_id),
+            )
+        except UpdateError as error:
+            if error.cause_response_code != _CONDITION_FAILED:
+                raise  # otherwise a newer shard is current; its first use publishes it
 
     def list_ids(self) -> list[str]:
         return [str(n) for n in range(1, int(self.current_list()[0]) + 1)]
 
     def claim_index(self, list_id: str, index: int, credential_id: str) -> Write:
-        return Write(
-            "status_index",
-            {
-                "Put": {
-                    "TableName": self.table,
-                    "Item": {
-                        **_key(f"LIST#{list_id}", f"IDX#{index}"),
-                        **to_item({"credentialId": credential_id}),
-                    },
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }
-            },
-        )
+        item = self.model(f"LIST#{list_id}", f"IDX#{index}", credential_id=credential_id)
+        return Write.put("status_index", item, self.model.pk.does_not_exist())
 
     def count_allocation(self, list_id: str, cap: int) -> Write:
         """One more index handed out, refused once the shard holds `cap`."""
-        return Write(
+        model = self.model
+        return Write.update(
             f"status_list_full:{list_id}",
-            {
-                "Update": {
-                    "TableName": self.table,
-                    "Key": _key(f"LIST#{list_id}", "COUNT"),
-                    "UpdateExpression": "ADD allocated :one",
-                    "ConditionExpression": "attribute_not_exists(allocated) OR allocated < :cap",
-                    "ExpressionAttributeValues": values({":one": 1, ":cap": cap}),
-                }
-            },
+            model(f"LIST#{list_id}", "COUNT"),
+            [model.allocated.add(1)],
+            model.allocated.does_not_exist() | (model.allocated < cap),
         )
 
     def bits(self, list_id: str) -> ListBits:
-        item = (
-            client("dynamodb")
-            .get_item(
-                TableName=self.table, Key=_key(f"LIST#{list_id}", "BITS"), ConsistentRead=True
-            )
-            .get("Item")
-        )
-        data = from_item(item) if item else {}
+        try:
+            item = self.model.get(f"LIST#{list_id}", "BITS", consistent_read=True)
+        except self.model.DoesNotExist:
+            return ListBits(list_id, None, 0, -1, 0)
         return ListBits(
             list_id=list_id,
-            lst=data.get("lst"),
-            version=int(data.get("version", 0)),
-            published_version=int(data.get("publishedVersion", -1)),
-            published_exp=int(data.get("publishedExp", 0)),
+            lst=item.lst,
+            version=int(item.version or 0),
+            published_version=-1 if item.published_version is None else int(item.published_version),
+            published_exp=int(item.published_exp or 0),
         )
 
     def put_bits(self, list_id: str, lst: str, *, expected_version: int) -> Write:
         """The new list, only if nobody changed it since `expected_version` (0: new)."""
+        model = self.model
         condition = (
-            "attribute_not_exists(version)" if expected_version == 0 else "version = :expected"
+            model.version.does_not_exist()
+            if expected_version == 0
+            else model.version == expected_version
         )
-        vals: dict[str, Any] = {":lst": lst, ":next": expected_version + 1}
-        if expected_version:
-            vals[":expected"] = expected_version
-        return Write(
+        return Write.update(
             f"status_bits:{list_id}",
-            {
-                "Update": {
-                    "TableName": self.table,
-                    "Key": _key(f"LIST#{list_id}", "BITS"),
-                    "UpdateExpression": "SET lst = :lst, version = :next",
-                    "ConditionExpression": condition,
-                    "ExpressionAttributeValues": values(vals),
-                }
-            },
+            model(f"LIST#{list_id}", "BITS"),
+            [model.lst.set(lst), model.version.set(expected_version + 1)],
+            condition,
         )
 
     def mark_published(self, list_id: str, *, version: int, exp: int) -> None:
         """Record a publication unless a newer one was recorded meanwhile."""
+        model = self.model
         try:
-            client("dynamodb").update_item(
-                TableName=self.table,
-                Key=_key(f"LIST#{list_id}", "BITS"),
-                UpdateExpression="SET publishedVersion = :v, publishedExp = :exp",
-                ConditionExpression=(
-                    "attribute_not_exists(publishedVersion) OR publishedVersion < :v "
-                    "OR (publishedVersion = :v AND publishedExp < :exp)"
-                ),
-                ExpressionAttributeValues=values({":v": version, ":exp": exp}),
+            model(f"LIST#{list_id}", "BITS").update(
+                actions=[model.published_version.set(version), model.published_exp.set(exp)],
+                condition=model.published_version.does_not_exist()
+                | (model.published_version < version)
+                | ((model.published_version == version) & (model.published_exp < exp)),
             )
-        except client("dynamodb").exceptions.ConditionalCheckFailedException:
-            pass
+        except UpdateError as error:
+            if error.cause_response_code != _CONDITION_FAILED:
+                raise

@@ -20,8 +20,10 @@ from botocore.exceptions import ClientError
 
 from onetrip.dal import dynamo
 from onetrip.dal.aws import client
+from onetrip.dal.models import OutboxEvent
 from onetrip.dal.outbox import Outbox
 from onetrip.dal.petitions import petition_key, petition_update
+from onetrip.dal.transact import operation
 from onetrip.domain.petition import PetitionChanges
 from onetrip.errors import Conflict
 from onetrip.events import EventDetail
@@ -73,13 +75,13 @@ class TaskStore:
 
     def _with_events(
         self, operations: list[dict[str, Any]], events: Sequence[EventDetail]
-    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    ) -> tuple[list[dict[str, Any]], list[OutboxEvent]]:
         if not events or self.outbox is None:
             return operations, []
         entries = [self.outbox.entry(event) for event in events]
-        return operations + [write.operation for write, _ in entries], [i for _, i in entries]
+        return operations + [operation(write) for write, _ in entries], [i for _, i in entries]
 
-    def _publish(self, items: list[dict[str, Any]]) -> None:
+    def _publish(self, items: list[OutboxEvent]) -> None:
         if items and self.outbox is not None:
             self.outbox.publish_quietly(items)
 

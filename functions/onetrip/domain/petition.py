@@ -297,6 +297,14 @@ def parse_instant(text: str) -> datetime:
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{4,19}$")]
 
 
+def mask_phone(phone: str) -> str:
+    """Keep the first 3 and last 4 digits, as Chinese services show a mobile number
+    (`139****9000`); every other digit becomes `*` (spaces and dashes stay)."""
+    digits = [i for i, ch in enumerate(phone) if ch.isdigit()]
+    hidden = set(digits[3:-4]) if len(digits) > 7 else set(digits)
+    return "".join("*" if i in hidden else ch for i, ch in enumerate(phone))
+
+
 class Petitioner(BaseModel):
     """信访人. The ID number is checked against GB 11643 by the logic (with the field name)."""
 

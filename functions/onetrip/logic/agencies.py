@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from onetrip.api.auth import Caller, Role
 from onetrip.clock import now_iso
 from onetrip.dal.agency_records import AgencyRecordStore
 from onetrip.dal.transact import TransactionCancelled, transact
 from onetrip.domain import ethnicity, id_number
+from onetrip.domain.access import Caller, Role
 from onetrip.domain.identity_rules import birth_date_errors, name_errors
 from onetrip.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from onetrip.routing import HELD_FIELDS, Agency
+
+# Who may keep agency records: the agency's own system, or a registrar seeding them.
+WRITERS = (Role.AGENCY, Role.REGISTRAR)
 
 
 def _agency(name: str) -> Agency:
@@ -31,7 +34,7 @@ def authorize(caller: Caller, agency_name: str) -> Agency:
         if caller.agency != agency.value:
             raise Forbidden(detail="An agency system may only use its own records.")
         return agency
-    caller.require(Role.AGENCY, Role.REGISTRAR)
+    caller.require(*WRITERS)
     return agency
 
 

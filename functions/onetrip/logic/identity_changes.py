@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from onetrip.api.auth import Caller, Role
 from onetrip.clock import new_id, now_iso
 from onetrip.dal.applications import ApplicationStore
 from onetrip.dal.outbox import Outbox
 from onetrip.dal.registry import RegistryStore
 from onetrip.dal.transact import TransactionCancelled, Write, transact
 from onetrip.domain import ethnicity, id_number
+from onetrip.domain.access import Caller, Role
 from onetrip.domain.application import Application, LinkStatus, Status
 from onetrip.domain.identity_rules import birth_date_errors, name_errors
 from onetrip.domain.person import Gender, Person, with_changes
@@ -58,6 +58,8 @@ class ChangeRequest:
 
 
 STAFF_READERS = (Role.CLERK, Role.APPROVER, Role.OPS)
+# Who may read applications (a citizen only their own).
+READERS = (*STAFF_READERS, Role.CITIZEN)
 
 
 def submit(stores: IdentityStores, caller: Caller, request: ChangeRequest) -> Application:
@@ -300,7 +302,7 @@ def _already_decided(status: str) -> Conflict:
 
 
 def get(stores: IdentityStores, caller: Caller, application_id: str) -> Application:
-    caller.require(*STAFF_READERS, Role.CITIZEN)
+    caller.require(*READERS)
     application = _get(stores, application_id)
     if not caller.has(*STAFF_READERS):
         person = stores.registry.get_person(application.person_id)
@@ -310,7 +312,7 @@ def get(stores: IdentityStores, caller: Caller, application_id: str) -> Applicat
 
 
 def for_person(stores: IdentityStores, caller: Caller, person_id: str) -> list[Application]:
-    caller.require(*STAFF_READERS, Role.CITIZEN)
+    caller.require(*READERS)
     if not caller.has(*STAFF_READERS):
         person = stores.registry.get_person(person_id)
         if person is None or not may_see(caller, person):
@@ -342,7 +344,7 @@ def retry(stores: IdentityStores, caller: Caller, application_id: str, agency: s
         agency=agency,
     )
     outbox_write, outbox_item = stores.outbox.entry(event)
-    writes = [
+    writes: list[Write] = [
         apps.settle_link(
             application_id,
             agency,

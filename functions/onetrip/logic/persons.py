@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol
 
-from onetrip.api.auth import Caller, Role
 from onetrip.clock import new_id, now_iso
 from onetrip.domain import id_number
+from onetrip.domain.access import Caller, Role
 from onetrip.domain.identity_rules import identity_errors, name_errors
 from onetrip.domain.person import Gender, Person
 from onetrip.errors import InvalidInput, NotFound

@@ -1,8 +1,9 @@
 """Petition use cases: register (登记), read, list, search, extend (延期).
 
 Who may see what (API.md "Roles"): the petition office sees everything unmasked; other
-staff see the ID number masked; a handling unit sees the cases assigned to it; a citizen
-sees only their own petitions and gets 404 for anyone else's.
+staff see the ID number masked; the phone number only those who call the petitioner see
+(PHONE_READERS, and the petitioner); a handling unit sees the cases assigned to it; a
+citizen sees only their own petitions and gets 404 for anyone else's.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from onetrip.api.auth import Caller, Role
 from onetrip.domain import deadlines, id_number
+from onetrip.domain.access import Caller, Role
 from onetrip.domain.petition import (
     EARLIEST_RECEIPT,
     Channel,
@@ -22,6 +23,7 @@ from onetrip.domain.petition import (
     PetitionStep,
     TaskStatus,
     iso,
+    mask_phone,
     new_petition_id,
     parse_instant,
 )
@@ -41,6 +43,12 @@ from onetrip.logic.petition_ports import IdHasher, Petitions, Tasks, WorkflowEng
 REPEAT_WINDOW = timedelta(days=365)
 
 STAFF_READERS = (Role.PETITION_OFFICE, Role.LEADER, Role.LEADING_GROUP, Role.HANDLING_UNIT)
+# Who may read petitions (a citizen only their own) and who may file one.
+READERS = (*STAFF_READERS, Role.CITIZEN)
+FILERS = (Role.PETITION_OFFICE, Role.CITIZEN)
+# Who calls the petitioner: the office (acceptance, replies) and the handling unit that
+# works the case (rectification, conclusion). Leaders and the leading group do not.
+PHONE_READERS = (Role.PETITION_OFFICE, Role.HANDLING_UNIT)
 
 
 def register(
@@ -52,7 +60,7 @@ def register(
     now: datetime,
 ) -> dict[str, Any]:
     """Register a petition and start its workflow (the triage task opens asynchronously)."""
-    caller.require(Role.PETITION_OFFICE, Role.CITIZEN)
+    caller.require(*FILERS)
     number = id_number.normalize(body.petitioner.id_number)
     errors = id_number.validate(number, field="petitioner.idNumber")
     if errors:
@@ -140,7 +148,7 @@ def _received(petition: dict[str, Any]) -> str:
 
 
 def get(petitions: Petitions, caller: Caller, petition_id: str) -> dict[str, Any]:
-    caller.require(*STAFF_READERS, Role.CITIZEN)
+    caller.require(*READERS)
     petition = petitions.get(petition_id)
     if petition is None or not _may_see(caller, petition):
         raise NotFound(detail="No such petition.")
@@ -156,6 +164,10 @@ def _may_see(caller: Caller, petition: dict[str, Any]) -> bool:
         and petition.get("handlingUnit") == caller.unit
     ):
         return True
+    return _is_petitioner(caller, petition)
+
+
+def _is_petitioner(caller: Caller, petition: dict[str, Any]) -> bool:
     if caller.has(Role.CITIZEN) and caller.id_number:
         return id_number.normalize(caller.id_number) == petition["petitioner"]["idNumber"]
     return False
@@ -169,7 +181,7 @@ def list_petitions(
     status: PetitionStatus | None,
     step: PetitionStep | None,
 ) -> list[dict[str, Any]]:
-    caller.require(*STAFF_READERS, Role.CITIZEN)
+    caller.require(*READERS)
     if caller.has(Role.PETITION_OFFICE, Role.LEADER, Role.LEADING_GROUP, Role.HANDLING_UNIT):
         statuses = [status] if status else list(PetitionStatus)
         found = [p for s in statuses for p in petitions.by_status(s.value)]
@@ -318,13 +330,16 @@ _VIEW_FIELDS = (
 
 
 def view(petition: dict[str, Any], caller: Caller) -> dict[str, Any]:
-    """The Petition of API.md; the ID number masked for all but the petition office."""
+    """The Petition of API.md; the ID number masked for all but the petition office, the
+    phone for all but PHONE_READERS (a citizen sees only their own petitions, phone and all)."""
     out = {k: petition[k] for k in _VIEW_FIELDS if petition.get(k) is not None}
     out.setdefault("repeatOf", [])
     out.setdefault("evaluations", [])
     petitioner = dict(petition["petitioner"])
     if not caller.has(Role.PETITION_OFFICE):
         petitioner["idNumber"] = id_number.mask(petitioner["idNumber"])
+    if not (caller.has(*PHONE_READERS) or _is_petitioner(caller, petition)):
+        petitioner["phone"] = mask_phone(petitioner["phone"])
     out["petitioner"] = petitioner
     steps = list((petition.get("steps") or {}).values())
     out["steps"] = sorted(steps, key=lambda s: (s["openedAt"], _STEP_ORDER.get(s["step"], 0)))

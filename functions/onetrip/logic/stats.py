@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from onetrip.api.auth import Caller, Role
+from onetrip.domain.access import Caller, Role
 from onetrip.domain.petition import (
     EARLIEST_RECEIPT,
     PetitionStatus,
@@ -27,6 +27,8 @@ _MAX_PERIOD = timedelta(days=3 * 366)
 # the end's next midnight must still be a datetime (as a four-digit-year ISO string).
 EARLIEST_DAY = EARLIEST_RECEIPT.date()
 LATEST_DAY = date(9998, 12, 31)
+# Who reads the bureau's figures (API.md, /stats).
+READERS = (Role.OPS, Role.PETITION_OFFICE, Role.LEADER)
 
 
 def period(start: date, end: date) -> tuple[datetime, datetime]:
@@ -46,7 +48,7 @@ def period(start: date, end: date) -> tuple[datetime, datetime]:
 def petition_stats(
     petitions: Petitions, caller: Caller, start: date, end: date, now: datetime
 ) -> dict[str, Any]:
-    caller.require(Role.OPS, Role.PETITION_OFFICE, Role.LEADER)
+    caller.require(*READERS)
     begin, finish = period(start, end)
     # BETWEEN is inclusive: the end bound is the last millisecond of the period.
     low, high = iso(begin), iso(finish - timedelta(milliseconds=1))

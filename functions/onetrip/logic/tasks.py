@@ -9,8 +9,8 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel, ConfigDict, Field
 
-from onetrip.api.auth import Caller, Role
 from onetrip.domain import deadlines
+from onetrip.domain.access import Caller, Role
 from onetrip.domain.petition import (
     LEADER,
     MAX_REWORK_ROUNDS,
@@ -35,6 +35,9 @@ from onetrip.events import EventDetail, PetitionClosed
 from onetrip.logic.petition_ports import Petitions, Tasks, WorkflowEngine
 
 logger = Logger()
+
+# Roles that complete steps and so have a worklist (the step decides which one may).
+WORKERS = (Role.PETITION_OFFICE, Role.LEADER, Role.LEADING_GROUP, Role.HANDLING_UNIT)
 
 
 class OpenTaskRequest(BaseModel):
@@ -241,7 +244,7 @@ def worklist(tasks: Tasks, caller: Caller, now: datetime) -> list[dict[str, Any]
     if caller.has(Role.HANDLING_UNIT) and caller.unit:
         keys.append(f"UNIT#{caller.unit}")
     if not keys and not caller.has(Role.HANDLING_UNIT):
-        caller.require(Role.PETITION_OFFICE, Role.LEADER, Role.LEADING_GROUP, Role.HANDLING_UNIT)
+        caller.require(*WORKERS)
     found: dict[str, dict[str, Any]] = {}
     for key in keys:
         for task in tasks.open_for(key):

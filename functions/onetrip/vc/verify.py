@@ -320,7 +320,7 @@ class _Presentation:
     def read(self, presentation: Any, max_size: int) -> str:
         if not isinstance(presentation, str):
             raise _Failed("not_a_string", "a presentation is text")
-        size = len(presentation.encode("utf-8"))
+        size = len(presentation.encode("utf-8", "surrogatepass"))
         if size > max_size:
             raise _Failed("too_large", f"{size} bytes, at most {max_size}")
         try:

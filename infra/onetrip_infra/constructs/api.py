@@ -18,7 +18,7 @@ from aws_cdk import (
     aws_logs,
 )
 from constructs import Construct
-from onetrip.api.auth import Role
+from onetrip.domain.access import Role
 
 from onetrip_infra import config
 from onetrip_infra.config import acknowledge, pin_logical_id
@@ -32,7 +32,7 @@ class OidcProvider:
     audience: str
 
 
-# Claims the handlers read besides `sub` and `cognito:groups` (onetrip.api.auth).
+# Claims the handlers read besides `sub` and `cognito:groups` (onetrip.domain.access).
 _CUSTOM_ATTRIBUTES = ("agency", "unit", "idNumber", "district")
 
 # Access-log line: request facts only, never bodies or claims (they carry personal data).

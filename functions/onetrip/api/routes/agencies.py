@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body as BodyParam
 from pydantic import Field
 
-from onetrip.api.app import current_caller, json_response
+from onetrip.api.app import allow, current_caller, json_response
 from onetrip.api.responses import WITH_BODY, documented
 from onetrip.api.schemas import Body, IdNumberLookup, IsoDate
 from onetrip.dal.agency_records import AgencyRecordStore
@@ -39,6 +39,7 @@ def _store() -> AgencyRecordStore:
     "/agencies/<agency>/records",
     summary="Create or replace a record (upsert by ID number)",
     tags=["agencies"],
+    openapi_extensions=allow(*agencies.WRITERS),
     responses={
         **documented(200, "The record, replaced", *WITH_BODY, 404, 409),
         **documented(201, "The record, created"),
@@ -54,6 +55,7 @@ def put_record(agency: str, body: Annotated[AgencyRecordBody, BodyParam()]) -> R
     "/agencies/<agency>/records/lookup",
     summary="Find a record by current or former ID number",
     tags=["agencies"],
+    openapi_extensions=allow(*agencies.WRITERS),
     responses=documented(200, "The agency record", *WITH_BODY, 404),
 )
 def lookup_record(agency: str, body: Annotated[IdNumberLookup, BodyParam()]) -> dict[str, Any]:

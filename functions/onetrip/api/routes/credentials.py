@@ -9,7 +9,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body as BodyParam
 from pydantic import Field
 
-from onetrip.api.app import created, current_caller
+from onetrip.api.app import allow, created, current_caller
+from onetrip.api.auth import Role
 from onetrip.api.responses import READ, WITH_BODY, documented
 from onetrip.api.schemas import Body
 from onetrip.clock import now
@@ -40,6 +41,7 @@ def _stores() -> CredentialStores:
     summary="The catalogue of e-certificates and proofs (any token)",
     tags=["credentials"],
     responses=documented(200, "Every credential type", *READ),
+    openapi_extensions=allow(*Role),
 )
 def list_credential_types() -> list[dict[str, Any]]:
     current_caller(router)
@@ -51,6 +53,7 @@ def list_credential_types() -> list[dict[str, Any]]:
     summary="Issue a credential (citizen for self; clerk for a person)",
     tags=["credentials"],
     responses=documented(201, "The issued SD-JWT VC and its record", *WITH_BODY, 404),
+    openapi_extensions=allow(Role.CITIZEN, Role.CLERK),
 )
 def issue_credential(body: Annotated[CredentialRequest, BodyParam()]) -> Response[Any]:
     credential = wallet.issue(
@@ -65,6 +68,7 @@ def issue_credential(body: Annotated[CredentialRequest, BodyParam()]) -> Respons
     summary="The citizen's own credentials, newest first",
     tags=["credentials"],
     responses=documented(200, "The wallet", *READ),
+    openapi_extensions=allow(Role.CITIZEN),
 )
 def list_credentials() -> list[dict[str, Any]]:
     return [c.as_api() for c in wallet.list_own(_stores(), current_caller(router))]
@@ -75,6 +79,7 @@ def list_credentials() -> list[dict[str, Any]]:
     summary="One credential (citizen: own; registrar)",
     tags=["credentials"],
     responses=documented(200, "The credential", *READ, 404),
+    openapi_extensions=allow(Role.CITIZEN, Role.REGISTRAR),
 )
 def get_credential(credentialId: str) -> dict[str, Any]:  # noqa: N803 - path name from API.md
     return wallet.get(_stores(), current_caller(router), credentialId).as_api()
@@ -85,6 +90,7 @@ def get_credential(credentialId: str) -> dict[str, Any]:  # noqa: N803 - path na
     summary="Revoke a credential for good (citizen: own; registrar; issuer_admin)",
     tags=["credentials"],
     responses=documented(200, "The revoked credential", *WITH_BODY, 404, 409),
+    openapi_extensions=allow(Role.CITIZEN, Role.REGISTRAR, Role.ISSUER_ADMIN),
 )
 def revoke_credential(
     credentialId: str,  # noqa: N803 - path name from API.md

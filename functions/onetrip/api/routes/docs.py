@@ -7,12 +7,10 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from onetrip.api.app import PUBLIC
 from onetrip.api.openapi import openapi_json, swagger_html
 
 router = Router()
-
-# No authorizer on these routes (API.md, Conventions): an empty requirement says so.
-PUBLIC: list[dict[str, list[str]]] = [{}]
 
 
 @router.get("/health", summary="Liveness", tags=["meta"], security=PUBLIC)

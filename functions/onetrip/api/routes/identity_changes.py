@@ -10,7 +10,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Body as BodyParam
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import Field
 
-from onetrip.api.app import created, current_caller, json_response
+from onetrip.api.app import allow, created, current_caller, json_response
+from onetrip.api.auth import Role
 from onetrip.api.responses import READ, WITH_BODY, documented
 from onetrip.api.schemas import Body, IsoDate
 from onetrip.logic import identity_changes as logic
@@ -54,6 +55,7 @@ def _stores() -> logic.IdentityStores:
     "/identity-changes",
     summary="Submit an identity change (clerk)",
     tags=["identity-changes"],
+    openapi_extensions=allow(Role.CLERK),
     responses=documented(201, "The application, submitted", *WITH_BODY, 409),
 )
 def submit_change(body: Annotated[ChangeForm, BodyParam()]) -> Response[Any]:
@@ -71,6 +73,7 @@ def submit_change(body: Annotated[ChangeForm, BodyParam()]) -> Response[Any]:
     "/identity-changes/<applicationId>/decision",
     summary="Approve or reject (approver)",
     tags=["identity-changes"],
+    openapi_extensions=allow(Role.APPROVER),
     responses=documented(200, "The application, decided", *WITH_BODY, 404, 409),
 )
 def decide_change(
@@ -91,6 +94,7 @@ def decide_change(
     "/identity-changes/<applicationId>",
     summary="An application and its linked updates",
     tags=["identity-changes"],
+    openapi_extensions=allow(*logic.READERS),
     responses=documented(200, "The application", *READ, 404),
 )
 def get_change(applicationId: str) -> dict[str, Any]:  # noqa: N803
@@ -101,6 +105,7 @@ def get_change(applicationId: str) -> dict[str, Any]:  # noqa: N803
     "/identity-changes",
     summary="A person's applications, newest first",
     tags=["identity-changes"],
+    openapi_extensions=allow(*logic.READERS),
     responses=documented(200, "A list of applications", *READ),
 )
 def list_changes(personId: Annotated[str, Query(min_length=1)]) -> Response[Any]:  # noqa: N803
@@ -112,6 +117,7 @@ def list_changes(personId: Annotated[str, Query(min_length=1)]) -> Response[Any]
     "/identity-changes/<applicationId>/linked-updates/<agency>/retry",
     summary="Retry a failed linked update (ops)",
     tags=["identity-changes"],
+    openapi_extensions=allow(Role.OPS),
     responses=documented(202, "The application; the retry is on its way", *READ, 404, 409),
 )
 def retry_linked_update(applicationId: str, agency: str) -> Response[Any]:  # noqa: N803

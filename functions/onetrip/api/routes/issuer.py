@@ -7,9 +7,9 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from onetrip.api.app import created, current_caller, json_response
+from onetrip.api.app import PUBLIC, allow, created, current_caller, json_response
+from onetrip.api.auth import Role
 from onetrip.api.responses import READ, documented
-from onetrip.api.routes.docs import PUBLIC
 from onetrip.clock import now
 from onetrip.logic.credentials import keys
 from onetrip.logic.credentials.stores import CredentialStores
@@ -43,6 +43,7 @@ def issuer_metadata() -> Response[Any]:
     summary="Rotate the issuer key: a new KMS key signs from now on (issuer_admin)",
     tags=["credentials"],
     responses=documented(201, "The new key's kid", *READ, 409),
+    openapi_extensions=allow(Role.ISSUER_ADMIN),
 )
 def rotate_issuer_key() -> Response[Any]:
     return created(keys.rotate(_stores(), current_caller(router), now()))

@@ -9,7 +9,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body as BodyParam
 from pydantic import Field
 
-from onetrip.api.app import created, current_caller
+from onetrip.api.app import allow, created, current_caller
+from onetrip.api.auth import Role
 from onetrip.api.responses import READ, WITH_BODY, documented
 from onetrip.api.schemas import Body, IdNumberLookup, IsoDate
 from onetrip.dal.registry import RegistryStore
@@ -37,6 +38,7 @@ def _registry() -> RegistryStore:
     "/persons",
     summary="Register a person (registrar)",
     tags=["persons"],
+    openapi_extensions=allow(Role.REGISTRAR),
     responses=documented(201, "The registered person", *WITH_BODY, 409),
 )
 def register_person(body: Annotated[NewPerson, BodyParam()]) -> Response[Any]:
@@ -58,6 +60,7 @@ def register_person(body: Annotated[NewPerson, BodyParam()]) -> Response[Any]:
     "/persons/lookup",
     summary="Find a person by current or former ID number",
     tags=["persons"],
+    openapi_extensions=allow(*persons.READERS),
     responses=documented(200, "The person, with the current ID number", *WITH_BODY, 404),
 )
 def lookup_person(body: Annotated[IdNumberLookup, BodyParam()]) -> dict[str, Any]:
@@ -68,6 +71,7 @@ def lookup_person(body: Annotated[IdNumberLookup, BodyParam()]) -> dict[str, Any
     "/persons/<personId>",
     summary="Get a person",
     tags=["persons"],
+    openapi_extensions=allow(*persons.READERS),
     responses=documented(200, "The person", *READ, 404),
 )
 def get_person(personId: str) -> dict[str, Any]:  # noqa: N803 - path name from API.md

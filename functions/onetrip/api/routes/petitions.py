@@ -10,7 +10,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
-from onetrip.api.app import current_caller
+from onetrip.api.app import allow, current_caller
+from onetrip.api.auth import Role
 from onetrip.api.responses import READ, WITH_BODY, documented
 from onetrip.dal.id_hash import id_hash
 from onetrip.dal.petition_workflow import Workflow
@@ -28,6 +29,12 @@ from onetrip.logic import petitions
 from onetrip.settings import get_settings
 
 router = Router()
+
+_MASKING = (
+    "In every petition returned, `petitioner.idNumber` is masked (`330203********123X`) "
+    "for all but petition_office, and `petitioner.phone` (`139****9000`) for all but "
+    "petition_office, handling_unit and the petitioner: the roles that call the petitioner."
+)
 
 
 @lru_cache(maxsize=1)
@@ -51,7 +58,9 @@ def _workflow() -> Workflow:
 @router.post(
     "/petitions",
     summary="Register a petition (petition_office; a citizen online for themselves)",
+    description=_MASKING,
     tags=["petitions"],
+    openapi_extensions=allow(*petitions.FILERS),
     responses=documented(201, "The petition, registered; its workflow has started", *WITH_BODY),
 )
 def register_petition(body: Annotated[NewPetition, Body()]) -> Any:
@@ -68,7 +77,9 @@ def register_petition(body: Annotated[NewPetition, Body()]) -> Any:
 @router.get(
     "/petitions",
     summary="List petitions by status and current step",
+    description=_MASKING,
     tags=["petitions"],
+    openapi_extensions=allow(*petitions.READERS),
     responses=documented(200, "A list of petitions", *READ),
 )
 def list_petitions(
@@ -83,7 +94,9 @@ def list_petitions(
 @router.post(
     "/petitions/search",
     summary="All petitions of one petitioner, by ID number in the body (petition_office)",
+    description=_MASKING,
     tags=["petitions"],
+    openapi_extensions=allow(Role.PETITION_OFFICE),
     responses=documented(200, "A list of petitions", *WITH_BODY),
 )
 def search_petitions(body: Annotated[PetitionSearch, Body()]) -> list[dict[str, Any]]:
@@ -93,7 +106,9 @@ def search_petitions(body: Annotated[PetitionSearch, Body()]) -> list[dict[str, 
 @router.get(
     "/petitions/<petitionId>",
     summary="Get a petition",
+    description=_MASKING,
     tags=["petitions"],
+    openapi_extensions=allow(*petitions.READERS),
     responses=documented(200, "The petition", *READ, 404),
 )
 def get_petition(petitionId: str) -> dict[str, Any]:  # noqa: N803 - path name from API.md
@@ -103,7 +118,9 @@ def get_petition(petitionId: str) -> dict[str, Any]:  # noqa: N803 - path name f
 @router.post(
     "/petitions/<petitionId>/extension",
     summary="Extend the conclusion deadline once, by 1-30 days (leader)",
+    description=_MASKING,
     tags=["petitions"],
+    openapi_extensions=allow(Role.LEADER),
     responses=documented(200, "The petition, extended", *WITH_BODY, 404, 409),
 )
 def extend_petition(

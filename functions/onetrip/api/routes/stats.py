@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BeforeValidator
 
-from onetrip.api.app import current_caller
+from onetrip.api.app import allow, current_caller
 from onetrip.api.responses import READ, documented
 from onetrip.dal.petitions import PetitionStore
 from onetrip.domain.petition import utc_now
@@ -42,6 +42,7 @@ def _store() -> PetitionStore:
     "/stats/petitions",
     summary="Petition KPIs for petitions received from..to (ops, petition_office, leader)",
     tags=["stats"],
+    openapi_extensions=allow(*stats.READERS),
     responses=documented(200, "The KPIs of the period", *READ),
 )
 def petition_stats(

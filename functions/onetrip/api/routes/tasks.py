@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
-from onetrip.api.app import current_caller
+from onetrip.api.app import allow, current_caller
 from onetrip.api.responses import READ, WITH_BODY, documented
 from onetrip.dal.outbox import Outbox
 from onetrip.dal.petition_workflow import Workflow
@@ -36,6 +36,7 @@ def _workflow() -> Workflow:
     "/tasks",
     summary="The caller's worklist (by role; by unit for handling units)",
     tags=["tasks"],
+    openapi_extensions=allow(*tasks.WORKERS),
     responses=documented(200, "A list of tasks", *READ),
 )
 def worklist(status: Annotated[Literal["open"], Query()] = "open") -> list[dict[str, Any]]:
@@ -46,6 +47,7 @@ def worklist(status: Annotated[Literal["open"], Query()] = "open") -> list[dict[
     "/tasks/<taskId>/completion",
     summary="Complete a task with the step's body; the workflow moves on",
     tags=["tasks"],
+    openapi_extensions=allow(*tasks.WORKERS),
     responses=documented(200, "The task, completed", *WITH_BODY, 404, 409),
 )
 def complete_task(

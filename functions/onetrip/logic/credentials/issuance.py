@@ -103,7 +103,7 @@ def draft(
         replaces=replaces,
         application_id=application_id,
     )
-    writes = [
+    writes: list[Write] = [
         *stores.credentials.put_new(credential),
         stores.status_lists.claim_index(list_id, index, credential_id),
         stores.status_lists.count_allocation(list_id, STATUS_ALLOCATION_CAP),

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from onetrip.api.auth import Caller, Role
 from onetrip.clock import iso
 from onetrip.dal import issuer_kms
 from onetrip.dal.issuer_keys import IssuerKey
+from onetrip.domain.access import Caller, Role
 from onetrip.domain.credential_types import LONGEST_VALIDITY
 from onetrip.logic.credentials.stores import CredentialStores
 from onetrip.vc.jws import Signer

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from onetrip.api.auth import Caller, Role
 from onetrip.clock import iso
 from onetrip.dal.transact import TransactionCancelled, transact
+from onetrip.domain.access import Caller, Role
 from onetrip.domain.credential import STATUS_BITS, Credential, CredentialStatus
 from onetrip.domain.credential_types import CREDENTIAL_TYPES, CredentialType
 from onetrip.domain.person import Person
