@@ -31,8 +31,8 @@ def test_status_lists_are_served_from_the_bucket_like_cloudfront_does(fresh_clou
         StaticRoute("PublicEndpoint", "/status-lists/*", bucket)
     ]
     fresh_cloud.boto("s3").put_object(
-        Bucket=bucket, Key="status-lists/7", Body=b"token", ContentType="application/statuslist+jwt",
-        CacheControl="public, max-age=30",
+        Bucket=bucket, Key="status-lists/7", Body=b"token",
+        ContentType="application/statuslist+jwt", CacheControl="public, max-age=30",
     )  # fmt: skip
     served = fresh_cloud.api("GET", "/status-lists/7")
     assert (served.status, served.body) == (200, b"token")
