@@ -7,6 +7,7 @@ fails when the two drift apart.
 from __future__ import annotations
 
 import importlib
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.event_handler.openapi.swagger_ui import html as swagger_ui
 
 from onetrip.api.app import API_TITLE, API_VERSION, make_api
+from onetrip.api.routes.credentials import STATIC_PATHS
 
 # Every route module of the public API, in the order they appear in the document.
 ROUTE_MODULES = (
@@ -44,13 +46,16 @@ def openapi_json() -> str:
         importlib.import_module(f"onetrip.api.routes.{name}").router for name in ROUTE_MODULES
     ]
     app = make_api(*routers)
-    return app.get_openapi_json_schema(
+    schema = app.get_openapi_json_schema(
         title=API_TITLE,
         version=API_VERSION,
         description=_DESCRIPTION,
         security_schemes={"jwt": HTTPBearer(bearerFormat="JWT")},
         security=[{"jwt": []}],
     )
+    document = json.loads(schema)
+    document["paths"].update(STATIC_PATHS)
+    return json.dumps(document, indent=2, ensure_ascii=False)
 
 
 @lru_cache(maxsize=1)

@@ -32,6 +32,30 @@ class Revocation(Body):
     reason: Literal["lost", "data_changed", "issued_in_error"]
 
 
+# Served by CloudFront from S3, not by a function (docs/decisions.md): documented here so
+# the API's one document names every path of the contract.
+STATIC_PATHS: dict[str, Any] = {
+    "/status-lists/{listId}": {
+        "get": {
+            "summary": "A signed status list (IETF Token Status List; no token, cacheable)",
+            "tags": ["credentials"],
+            "security": [{}],
+            "parameters": [
+                {"name": "listId", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "responses": {
+                "200": {
+                    "description": "statuslist+jwt: bits 2, lst = base64url(ZLIB(entries)), "
+                    "ttl; entry 0 valid, 1 invalid, 2 suspended. Cache-Control max-age = ttl.",
+                    "content": {"application/statuslist+jwt": {"schema": {"type": "string"}}},
+                },
+                "403": {"description": "No such list (S3 behind origin access control)"},
+            },
+        }
+    }
+}
+
+
 def _stores() -> CredentialStores:
     return CredentialStores.from_settings(get_settings())
 
