@@ -37,6 +37,7 @@ from tests.integration.test_petition_workflow import (
 from tests.integration.wallet_flow import Wallet, citizen
 
 CHANGES = 30
+WALLET_ROUNDS = 10  # each: issue, revoke, identity change and its re-issue
 PETITIONS = 5
 
 # us-east-1 list prices (DESIGN.md, "Numbers to design against"), per request.
@@ -292,7 +293,7 @@ def _wallet(cloud: LocalCloud, counts: dict[str, Counter[str]], calls: Counter[s
     """Issue 8: AWS requests per credential issued, per revocation (+ republish), and
     identity change -> re-issued credential in the wallet (approve + delivery, in process)."""
     desk, wallet = IdentityDesk(cloud), Wallet(cloud)
-    people = [desk.register() for _ in range(CHANGES)]
+    people = [desk.register() for _ in range(WALLET_ROUNDS)]
     issue_times, reissue_times = [], []
     for person in people:
         started = time.perf_counter()
