@@ -6,7 +6,21 @@ STAMP  := $(VENV)/.installed-stamp
 export PATH := $(BIN):$(PATH)
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: install run test lint typecheck synth layer bench openapi clean
+# Deploy verbs: make synth|diff|deploy STAGE=dev|staging|prod [CONTEXT="-c key=value ..."]
+STAGE   ?= dev
+STACK   := Onetrip-$(STAGE)
+CONTEXT ?=
+CDK     := $(CURDIR)/node_modules/.bin/cdk
+CDK_STAMP := node_modules/.installed-stamp
+CDK_OUT := cdk.out/$(STAGE)
+# What `make diff` compares against: the template of the last `make deploy` from this
+# checkout, or one made by `make baseline REF=<git ref>`.
+BASELINE ?= .build/deployed/$(STACK).template.json
+REF     ?= main
+export CDK_DISABLE_CLI_TELEMETRY := true
+CDK_FLAGS := --context stage=$(STAGE) $(CONTEXT) --output $(CDK_OUT) --no-notices
+
+.PHONY: install run test lint typecheck synth diff deploy baseline cdk-cli layer bench openapi clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -27,8 +41,41 @@ lint: install
 	$(BIN)/ruff format --check functions infra tests
 	$(BIN)/mypy functions infra
 
-synth: install
-	cd $(CURDIR) && $(BIN)/python infra/app.py
+# The pinned CDK CLI (package.json / package-lock.json), run with the venv's Node.
+$(CDK_STAMP): package.json package-lock.json $(STAMP)
+	$(BIN)/npm ci --no-audit --no-fund
+	touch $(CDK_STAMP)
+
+cdk-cli: $(CDK_STAMP)
+
+# Synth with cdk-nag and the real dependency layer (pip --platform) into cdk.out/<stage>/.
+synth: install cdk-cli
+	$(CDK) synth $(CDK_FLAGS) --quiet $(STACK)
+
+# No credentials needed: compares with a template file, not with the account.
+# The layer is not bundled here, so a dependency change shows as the layer's new asset key.
+diff: install cdk-cli
+	@test -f $(BASELINE) || { echo "No baseline $(BASELINE): run 'make baseline STAGE=$(STAGE) REF=main' (or deploy once)."; exit 2; }
+	$(CDK) diff $(CDK_FLAGS) --context skipLayerBuild=true --no-asset-metadata --template $(BASELINE) $(STACK)
+
+# Needs AWS credentials for the stage's account and a bootstrapped account/region
+# (docs/operations.md). Refuses a stage that still carries example values.
+deploy: install cdk-cli
+	$(BIN)/python -m onetrip_infra.stages check $(STAGE) $(CONTEXT)
+	$(CDK) deploy $(CDK_FLAGS) --require-approval broadening $(STACK)
+	mkdir -p $(dir $(BASELINE))
+	$(CDK) synth $(CDK_FLAGS) --context skipLayerBuild=true --quiet $(STACK)
+	cp $(CDK_OUT)/$(STACK).template.json $(BASELINE)
+
+# The stage's template as synthesized from another git ref (e.g. what main would deploy),
+# by the same CLI and flags as `make diff`, so only real changes show.
+baseline: install cdk-cli
+	rm -rf .build/baseline/src .build/baseline/out && mkdir -p .build/baseline/src $(dir $(BASELINE))
+	git archive $(REF) | tar -x -C .build/baseline/src
+	cd .build/baseline/src && PYTHONPATH=infra:functions $(CDK) synth --context stage=$(STAGE) \
+	  $(CONTEXT) --context skipLayerBuild=true --no-asset-metadata --output ../out --no-notices --quiet
+	cp $$(ls .build/baseline/out/*.template.json) $(BASELINE)
+	@echo "baseline: $(BASELINE) (stage $(STAGE) at $(REF))"
 
 bench: install
 	$(BIN)/python -m tests.bench
@@ -37,4 +84,4 @@ openapi: install
 	$(BIN)/python -m onetrip.api.openapi > docs/openapi.json
 
 clean:
-	rm -rf .build cdk.out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .build cdk.out node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Settings(BaseModel):
@@ -33,6 +33,11 @@ class Settings(BaseModel):
     issuer_key_id: str = Field(default="", alias="ISSUER_KEY_ID")  # the stack's first key
     issuer_url: str = Field(default="", alias="ISSUER_URL")  # `iss`; serves status lists
     status_list_bucket: str = Field(default="", alias="STATUS_LIST_BUCKET")
+
+    @field_validator("max_receive_count", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return 5 if value == "" else value  # "" = not set (see onetrip_local.harness)
 
 
 @lru_cache(maxsize=1)

@@ -1,8 +1,11 @@
-"""The CDK app: the Onetrip stack with cdk-nag (AwsSolutionsChecks) as a validation plugin.
+"""The CDK app: one Onetrip stack per stage, with cdk-nag (AwsSolutionsChecks) as a
+validation plugin.
 
-Context keys: `region` (default us-east-1), `oidcIssuer` + `oidcAudience` (the JWT
-authorizer trusts that provider and no Cognito pool is created; required in cn-* regions,
-where Cognito does not exist).
+Context key `stage` (dev, staging, prod; default dev) picks the configuration in
+`onetrip_infra.stages`; `region`, `account`, `oidcIssuer` + `oidcAudience` and
+`alarmEmails` override it for one synth; `skipLayerBuild=true` skips building the
+dependency layer (the JWT authorizer then trusts that provider and
+no Cognito pool is created; required in cn-* regions, where Cognito does not exist).
 """
 
 from __future__ import annotations
@@ -13,48 +16,31 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
-from cdk_nag import AwsSolutionsChecks
+from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
-from onetrip_infra.constructs.api import OidcProvider
 from onetrip_infra.stack import OnetripStack
+from onetrip_infra.stages import ConfigurationError, stage_from_context
 
-STACK_NAME = "Onetrip"
-DEFAULT_REGION = "us-east-1"
-
-
-class ConfigurationError(ValueError):
-    """The context does not describe a deployable app."""
-
-
-def _oidc(app: cdk.App, region: str) -> OidcProvider | None:
-    issuer = app.node.try_get_context("oidcIssuer")
-    audience = app.node.try_get_context("oidcAudience")
-    if bool(issuer) != bool(audience):
-        raise ConfigurationError("Give both oidcIssuer and oidcAudience, or neither.")
-    if issuer:
-        return OidcProvider(issuer=str(issuer), audience=str(audience))
-    if region.startswith("cn-"):
-        raise ConfigurationError(
-            f"Region {region} has no Amazon Cognito: pass the identity provider as context, "
-            "e.g. -c oidcIssuer=https://idp.example.gov.cn -c oidcAudience=onetrip"
-        )
-    return None
+__all__ = ["ConfigurationError", "create_app", "synth_template"]
 
 
 def create_app(outdir: str | None = None, context: dict[str, Any] | None = None) -> cdk.App:
     """Build the app; with no arguments `cdk.App` reads CDK_OUTDIR and CDK_CONTEXT_JSON."""
     app = cdk.App(outdir=outdir, context=context)
-    region = str(app.node.try_get_context("region") or DEFAULT_REGION)
+    if str(app.node.try_get_context("skipLayerBuild")).lower() == "true":
+        # The CDK CLI refuses `aws:` context keys; `make diff` asks with this one instead.
+        app.node.set_context("aws:cdk:bundling-stacks", [])
+    stage = stage_from_context(app.node)
     OnetripStack(
         app,
-        STACK_NAME,
-        stack_name=STACK_NAME,
-        env=cdk.Environment(region=region),
-        oidc=_oidc(app, region),
+        stage.stack_name,
+        stack_name=stage.stack_name,
+        env=cdk.Environment(account=stage.account, region=stage.region),
+        stage=stage,
     )
     # cdk-nag 3 is a policy-validation plugin (the v2 Aspects form no longer works);
     # violations fail synth and land in <outdir>/validation-report.json.
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), ServerlessChecks(app))
     return app
 
 
@@ -75,6 +61,7 @@ def synth_template(
 
 def _synth_into(outdir: str, context: dict[str, Any] | None) -> dict[str, Any]:
     assembly = create_app(outdir=outdir, context=context).synth()
-    template_path = Path(outdir) / assembly.get_stack_by_name(STACK_NAME).template_file
+    (stack,) = assembly.stacks
+    template_path = Path(outdir) / stack.template_file
     template: dict[str, Any] = json.loads(template_path.read_text())
     return template

@@ -6,14 +6,16 @@ from aws_cdk import Stack
 from constructs import Construct
 
 from onetrip_infra.config import FunctionDefaults
-from onetrip_infra.constructs.api import Api, OidcProvider
+from onetrip_infra.constructs.api import Api
 from onetrip_infra.constructs.credentials import Credentials
 from onetrip_infra.constructs.data import DataStores
 from onetrip_infra.constructs.events import EventBus
 from onetrip_infra.constructs.identity import IdentityChange
 from onetrip_infra.constructs.layer import DependencyLayer
 from onetrip_infra.constructs.linked_updates import LinkedUpdates
+from onetrip_infra.constructs.monitoring import Monitoring
 from onetrip_infra.constructs.petitions import PetitionWorkflow
+from onetrip_infra.stages import STAGES, Stage
 
 
 class OnetripStack(Stack):
@@ -25,15 +27,20 @@ class OnetripStack(Stack):
         scope: Construct,
         construct_id: str,
         *,
-        oidc: OidcProvider | None = None,
+        stage: Stage = STAGES["dev"],
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        self.stage = stage
         self.layer = DependencyLayer(self, "Dependencies").layer
-        self.defaults = FunctionDefaults(self.layer)
-        self.data = DataStores(self, "Data")
+        self.defaults = FunctionDefaults(
+            self.layer,
+            removal_policy=stage.removal_policy,
+            environment={"POWERTOOLS_METRICS_NAMESPACE": stage.metrics_namespace},
+        )
+        self.data = DataStores(self, "Data", removal_policy=stage.removal_policy)
         self.bus = EventBus(self, "Events")
-        self.api = Api(self, "Api", oidc=oidc)
+        self.api = Api(self, "Api", oidc=stage.oidc, removal_policy=stage.removal_policy)
         self.identity = IdentityChange(
             self, "IdentityChange", defaults=self.defaults, data=self.data, bus=self.bus,
             api=self.api,
@@ -49,3 +56,5 @@ class OnetripStack(Stack):
             self, "Credentials", defaults=self.defaults, data=self.data, bus=self.bus,
             api=self.api,
         )  # fmt: skip
+        # Last: it watches what the capabilities above created.
+        self.monitoring = Monitoring(self, "Monitoring", stage=stage, stack=self)

@@ -1,4 +1,4 @@
-"""`onetrip` — the local runtime's command line: local, token, remind, wallet."""
+"""`onetrip` — the local runtime's command line: local, token, remind, ops, wallet."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ import urllib.request
 from collections.abc import Sequence
 from typing import Any
 
+from onetrip_ops import cli as ops_cli
+
+from onetrip_local import wallet_cli
 from onetrip_local.tokens import mint
 
 DEFAULT_PORT = 3000
@@ -54,11 +57,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     remind.add_argument("--at", required=True, help="the instant, e.g. 2026-03-01T09:00:00Z")
     remind.add_argument("--url", default=f"http://127.0.0.1:{DEFAULT_PORT}")
 
-    _wallet_parser(commands)
+    ops_cli.add_parser(commands)
+    wallet_cli.add_parser(commands)
 
     args = parser.parse_args(argv)
+    if args.command == "ops":
+        return ops_cli.run(args)
     if args.command == "wallet":
-        return _wallet(args)
+        return wallet_cli.run(args)
     if args.command == "token":
         print(
             mint(
@@ -74,61 +80,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "remind":
         return _remind(args.url, args.at)
     return _local(args)
-
-
-def _wallet_parser(commands: Any) -> None:
-    wallet = commands.add_parser("wallet", help="a reference citizen wallet (dev holder key)")
-    wallet.add_argument("--url", default=f"http://127.0.0.1:{DEFAULT_PORT}")
-    wallet.add_argument("--id-number", help="the citizen (a local dev token is minted)")
-    actions = wallet.add_subparsers(dest="action", required=True)
-    actions.add_parser("key", help="print the wallet's public holder key (JWK)")
-    issue = actions.add_parser("issue", help="ask for a credential bound to the holder key")
-    issue.add_argument("type")
-    fetch = actions.add_parser("fetch", help="fetch one credential into the wallet")
-    fetch.add_argument("credential_id")
-    actions.add_parser("list", help="the citizen's credentials (id, type, status)")
-    claims = actions.add_parser("claims", help="what a fetched credential says")
-    claims.add_argument("credential_id")
-    show = actions.add_parser("present", help="a presentation with a KB-JWT")
-    show.add_argument("credential_id")
-    show.add_argument("--disclose", action="append", default=[], metavar="CLAIM")
-    show.add_argument("--audience", required=True)
-    show.add_argument("--nonce", required=True)
-
-
-def _wallet(args: argparse.Namespace) -> int:
-    from onetrip_local.wallet import Wallet, WalletError, holder_signer
-
-    if args.action == "key":
-        print(json.dumps(holder_signer().public_jwk()))
-        return 0
-    if not args.id_number:
-        print("onetrip wallet: --id-number names the citizen", file=sys.stderr)
-        return 2
-    wallet = Wallet(args.url, args.id_number)
-    try:
-        if args.action == "issue":
-            output: Any = _summary(wallet.issue(args.type))
-        elif args.action == "fetch":
-            output = _summary(wallet.fetch(args.credential_id))
-        elif args.action == "list":
-            output = [_summary(record) for record in wallet.listing()]
-        elif args.action == "claims":
-            output = wallet.claims(args.credential_id)
-        else:
-            print(wallet.presentation(args.credential_id, args.disclose,
-                                      audience=args.audience, nonce=args.nonce))  # fmt: skip
-            return 0
-    except (WalletError, ValueError) as error:
-        print(f"onetrip wallet: {error}", file=sys.stderr)
-        return 1
-    print(json.dumps(output, ensure_ascii=False, indent=2))
-    return 0
-
-
-def _summary(record: dict[str, Any]) -> dict[str, Any]:
-    keys = ("credentialId", "type", "status", "supersededBy", "replaces", "expiresAt")
-    return {k: record[k] for k in keys if k in record}
 
 
 def _env_int(name: str) -> int | None:

@@ -314,11 +314,19 @@ def _client(service: str, endpoint_url: str, region: str) -> Any:
 
 
 class _environment:
-    """Swap os.environ for one invocation and forget settings read under the old one.
+    """Put one function's environment in place for one invocation, by setting values only.
 
-    Both directions change only the variables that differ: moto's Step Functions thread
-    reads credentials from os.environ concurrently, so a variable set in both
-    environments must never disappear, even for an instant.
+    Other threads read os.environ while functions run: moto's Step Functions thread
+    resumes executions in the background, and creating its clients walks the whole
+    environment (urllib's proxy lookup lists the keys, then reads each one). A variable
+    deleted between those two steps is a KeyError in that thread, which fails the
+    execution. So nothing is ever deleted here:
+    - a variable the function has is set to its value;
+    - one an earlier invocation left and this function lacks is set to "" for the
+      invocation (Settings reads "" as unset), so the function sees what it would see in
+      Lambda;
+    - afterwards the process's own variables get their values back; variables only
+      functions have keep their last value (no one reads them between invocations).
     """
 
     def __init__(self, env: Mapping[str, str]) -> None:
@@ -327,14 +335,18 @@ class _environment:
 
     def __enter__(self) -> None:
         self._saved = dict(os.environ)
-        _apply(self._env)
+        absent = {key: "" for key in _FUNCTION_ONLY if key not in self._env}
+        _apply({**absent, **self._env})
+        _FUNCTION_ONLY.update(key for key in self._env if key not in self._saved)
         _forget_settings()
 
     def __exit__(self, *exc: object) -> None:
-        for key in [k for k in os.environ if k not in self._saved]:
-            os.environ.pop(key, None)
-        _apply(self._saved)
+        _apply({key: value for key, value in self._saved.items() if key not in _FUNCTION_ONLY})
         _forget_settings()
+
+
+# Variables that only functions' environments have (never the process's own).
+_FUNCTION_ONLY: set[str] = set()
 
 
 def _apply(values: Mapping[str, str]) -> None:

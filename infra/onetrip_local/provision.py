@@ -41,6 +41,7 @@ IGNORED_TYPES = frozenset(
         "AWS::CloudWatch::Dashboard",
         "AWS::SNS::Topic",
         "AWS::SNS::TopicPolicy",
+        "AWS::SNS::Subscription",
         "AWS::SQS::QueuePolicy",
         "AWS::Events::Archive",
         "AWS::Events::EventBusPolicy",

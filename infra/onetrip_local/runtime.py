@@ -152,6 +152,8 @@ class LocalRuntime:
     def describe(self) -> dict[str, Any]:
         t = self.topology
         return {
+            "endpointUrl": t.endpoint_url,
+            "region": t.region,
             "routes": [
                 f"{r.route_key} → {r.function}" + ("" if r.authorizer else " (public)")
                 for r in t.routes

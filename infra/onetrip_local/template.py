@@ -25,7 +25,15 @@ LOCAL_CONTEXT: dict[str, Any] = {"aws:cdk:bundling-stacks": []}
 
 Template = dict[str, Any]
 
-_SKIPPED_DIRS = {"__pycache__", ".mypy_cache", ".pytest_cache", "cdk.out", "onetrip_local"}
+# Tooling that reads the template but cannot change it.
+_SKIPPED_DIRS = {
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    "cdk.out",
+    "onetrip_local",
+    "onetrip_ops",
+}
 
 
 class TemplateError(Exception):

@@ -14,12 +14,8 @@ from onetrip_infra.app import synth_template
 # Skips bundling the dependency layer: no pip, no Docker; the template is unchanged
 # apart from the layer asset's hash.
 NO_BUNDLING: dict[str, Any] = {"aws:cdk:bundling-stacks": []}
-CHINA_OIDC: dict[str, Any] = {
-    **NO_BUNDLING,
-    "region": "cn-north-1",
-    "oidcIssuer": "https://idp.example.gov.cn/oidc",
-    "oidcAudience": "onetrip",
-}
+# The prod stage: cn-north-1, the government OIDC provider (issuer and audience below).
+PROD: dict[str, Any] = {**NO_BUNDLING, "stage": "prod"}
 
 
 @dataclass(frozen=True)
@@ -74,5 +70,11 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synth]:
 
 @pytest.fixture(scope="session")
 def china_synth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synth]:
-    """The app for cn-north-1 with the government OIDC provider, synthesized once."""
-    yield _synth(tmp_path_factory.mktemp("synth-china"), CHINA_OIDC)
+    """The prod stage (cn-north-1, government OIDC provider https://idp.example.gov.cn/oidc,
+    audience onetrip), synthesized once."""
+    yield _synth(tmp_path_factory.mktemp("synth-prod"), PROD)
+
+
+@pytest.fixture(scope="session")
+def prod_synth(china_synth: Synth) -> Synth:
+    return china_synth

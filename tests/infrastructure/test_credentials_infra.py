@@ -23,7 +23,6 @@ def test_the_issuer_key_is_an_asymmetric_p256_signing_key(synth) -> None:
     key = synth.props("IssuerKey")
     assert (key["KeySpec"], key["KeyUsage"]) == ("ECC_NIST_P256", "SIGN_VERIFY")
     assert {"Key": "onetrip-purpose", "Value": "credential-issuer"} in key["Tags"]
-    assert synth.resources["IssuerKey"]["DeletionPolicy"] == "Retain"
     # The data key stays symmetric (encryption at rest)
     assert "KeySpec" not in synth.props("DataKey")
 
@@ -48,13 +47,21 @@ def test_the_chain_queue_has_a_dlq_an_alarm_and_one_consumer(synth) -> None:
     }
     assert queue["VisibilityTimeout"] == 180
     assert synth.props("CredentialChainDeadLetters")["MessageRetentionPeriod"] == 14 * 86400
+    # The DLQ alarm comes from the Monitoring construct, as for every queue
     alarms = [
         a["Properties"]
         for a in synth.of_type("AWS::CloudWatch::Alarm").values()
-        if a["Properties"]["Dimensions"][0]["Value"]
-        == {"Fn::GetAtt": ["CredentialChainDeadLetters", "QueueName"]}
+        if a["Properties"]["AlarmName"].endswith(
+            "CredentialChain-DLQ-Queue-Message-Count-Max-Critical"
+        )
     ]
-    assert len(alarms) == 1 and alarms[0]["Threshold"] == 0
+    assert len(alarms) == 1
+    assert (alarms[0]["Threshold"], alarms[0]["ComparisonOperator"]) == (
+        0, "GreaterThanThreshold",
+    )  # fmt: skip
+    assert synth.props("CredentialChainChanges")["Targets"][0]["DeadLetterConfig"] == {
+        "Arn": {"Fn::GetAtt": ["CredentialChainDeadLetters", "Arn"]}
+    }
     mappings = [
         m["Properties"]
         for m in synth.of_type("AWS::Lambda::EventSourceMapping").values()

@@ -26,7 +26,8 @@ def test_table_is_pk_sk_on_demand_with_pitr_and_the_cmk(synth, table: str) -> No
         "SSEEnabled": True,
         "SSEType": "KMS",
     }
-    assert resource["DeletionPolicy"] == "Retain"
+    # The default app is dev, destroyed cleanly; prod retains (test_operations.py).
+    assert resource["DeletionPolicy"] == "Delete"
 
 
 def test_applications_has_the_by_person_index(synth) -> None:

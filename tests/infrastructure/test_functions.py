@@ -18,6 +18,7 @@ POWERTOOLS = {
     "POWERTOOLS_SERVICE_NAME",
     "POWERTOOLS_TRACER_CAPTURE_RESPONSE",
     "POWERTOOLS_LOG_LEVEL",
+    "POWERTOOLS_METRICS_NAMESPACE",
 }
 WRITE_ACTIONS = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
                  "dynamodb:BatchWriteItem"}  # fmt: skip

@@ -120,16 +120,3 @@ def test_consumer_environment_names_its_agency_and_dlq(synth, agency: Agency) ->
     assert env["AGENCY_RECORDS_TABLE"] == {"Ref": "AgencyRecords"}
     assert env["OUTBOX_TABLE"] == {"Ref": "Outbox"}
     assert env["ID_HASH_SECRET_ARN"] == {"Ref": "IdHashKey"}
-
-
-def test_each_dead_letter_queue_has_an_alarm(synth) -> None:
-    watched = {
-        dim["Value"]["Fn::GetAtt"][0]
-        for alarm in synth.of_type("AWS::CloudWatch::Alarm").values()
-        if alarm["Properties"]["MetricName"] == "ApproximateNumberOfMessagesVisible"
-        for dim in alarm["Properties"]["Dimensions"]
-    }
-
-    # Every DLQ of an IdentityChanged subscriber: the agencies' and the credentials' one.
-    subscribers = {f"{pascal(agency)}DeadLetters" for agency in AGENCIES}
-    assert subscribers | {"CredentialChainDeadLetters"} <= watched

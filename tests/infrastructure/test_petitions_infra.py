@@ -42,8 +42,12 @@ def test_the_definition_waits_on_the_task_queue_for_each_of_the_eight_steps(synt
     tasks = {name: s for name, s in states.items() if s["Type"] == "Task"}
 
     # Lambda-less: every task is an SQS callback, so moto runs the real definition
-    assert {t["Resource"] for t in tasks.values()} == {
-        "arn:${Partition}:states:::sqs:sendMessage.waitForTaskToken"
+    assert {t["Resource"] for t in tasks.values()} == {"${SendTaskAndWait}"}
+    assert synth.props("PetitionWorkflow")["DefinitionSubstitutions"]["SendTaskAndWait"] == {
+        "Fn::Join": [
+            "",
+            ["arn:", {"Ref": "AWS::Partition"}, ":states:::sqs:sendMessage.waitForTaskToken"],
+        ]
     }
     steps = [t["Parameters"]["MessageBody"]["step"] for t in tasks.values()]
     assert steps == [s.value for s in PetitionStep]
@@ -104,7 +108,9 @@ def test_functions_tables_and_queue(synth: Any) -> None:
 
 def test_the_china_partition_is_substituted(china_synth: Any) -> None:
     props = china_synth.props("PetitionWorkflow")
-    assert props["DefinitionSubstitutions"]["Partition"] == {"Ref": "AWS::Partition"}
+    assert {"Ref": "AWS::Partition"} in props["DefinitionSubstitutions"]["SendTaskAndWait"][
+        "Fn::Join"
+    ][1]
 
 
 def test_petitions_api_may_only_read_and_update_tasks_for_an_extension(synth: Any) -> None:

@@ -13,13 +13,12 @@ from tests.integration.test_petition_workflow import (
     LEADER,
     PETITION_OFFICE,
     PetitionDesk,
-    steady_environment,  # noqa: F401 - fixture used by `desk`
 )
 from tests.integration.test_reminders import EventTap
 
 
 @pytest.fixture
-def desk(cloud: Any, steady_environment: None) -> PetitionDesk:  # noqa: F811
+def desk(cloud: Any) -> PetitionDesk:
     return PetitionDesk(cloud)
 
 

@@ -7,14 +7,11 @@ the HTTP API handlers and resume the workflow with SendTaskSuccess.
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 import pytest
-from onetrip_local import harness
 
 from tests.builders import claims, id_number, unique_birth
 
@@ -160,29 +157,8 @@ class PetitionDesk:
 
 
 @pytest.fixture
-def desk(cloud: Any, steady_environment: None) -> PetitionDesk:
+def desk(cloud: Any) -> PetitionDesk:
     return PetitionDesk(cloud)
-
-
-@pytest.fixture
-def steady_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Work around a race in the harness: after each invocation it clears os.environ and
-    then refills it, and moto's Step Functions thread (resuming right after
-    SendTaskSuccess) can read its credentials in that instant (KeyError
-    'AWS_SESSION_TOKEN'). Here the restore is by difference and the credential variables
-    exist throughout, so no variable another thread reads ever disappears."""
-
-    def restore(self: Any, *exc: object) -> None:
-        for key in [k for k in os.environ if k not in self._saved]:
-            os.environ.pop(key, None)
-        for key, value in self._saved.items():
-            if os.environ.get(key) != value:
-                os.environ[key] = value
-        harness._forget_settings()
-
-    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
-    monkeypatch.setattr(harness._environment, "__exit__", restore)
-    yield
 
 
 def test_a_petition_goes_through_all_eight_steps_and_closes(desk: PetitionDesk) -> None:

@@ -14,6 +14,7 @@ from onetrip.vc.status_list import (
     STATUS_LIST_TYP,
     Status,
     StatusList,
+    cacheable_until,
     random_index,
     read_status_list_token,
     status_list_header,
@@ -161,3 +162,21 @@ def test_status_list_token_reads_back_with_its_payload() -> None:
         read_status_list_token(token, lambda _: signer.public_jwk(), uri=uri, now=5000)
     with pytest.raises(ValueError, match="'sub'"):
         read_status_list_token(token, lambda _: signer.public_jwk(), uri=uri + "0", now=2000)
+
+
+def test_revocation_is_final_and_suspension_is_not() -> None:
+    status_list = StatusList(8, bits=2)
+    assert status_list.change_status(1, Status.SUSPENDED) is True
+    assert status_list.change_status(1, Status.VALID) is True
+    assert status_list.change_status(1, Status.INVALID) is True
+    assert status_list.change_status(1, Status.INVALID) is False  # revoking twice changes nothing
+    for later in (Status.VALID, Status.SUSPENDED):
+        with pytest.raises(ValueError, match="INVALID for good"):
+            status_list.change_status(1, later)
+    assert status_list.get(1) == Status.INVALID
+
+
+def test_a_list_is_cached_no_longer_than_exp_or_ttl_allow() -> None:
+    assert cacheable_until({"exp": 10_000, "ttl": 300}, fetched_at=1_000) == 1_270
+    assert cacheable_until({"exp": 1_200, "ttl": 300}, fetched_at=1_000) == 1_170
+    assert cacheable_until({}, fetched_at=1_000, skew=0) == 1_000  # nothing says: refetch

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from onetrip.dal.aws import client
-from onetrip.dal.dynamo import from_item, query_items, to_item, values
-from onetrip.dal.transact import RawWrite
+from onetrip.dal.models import Write, bound
+from onetrip.dal.models.applications import ApplicationPart, OpenApplication
 from onetrip.domain.application import Application, LinkedUpdate
 
 _HEADER_FIELDS = {
@@ -34,182 +33,117 @@ _HEADER_FIELDS = {
 }
 
 
-def _app_key(application_id: str) -> dict[str, Any]:
-    return to_item({"pk": f"APP#{application_id}", "sk": "APP"})
+def _app_pk(application_id: str) -> str:
+    return f"APP#{application_id}"
 
 
-def _link_key(application_id: str, agency: str) -> dict[str, Any]:
-    return to_item({"pk": f"APP#{application_id}", "sk": f"LINK#{agency}"})
-
-
-def _linked_update(item: dict[str, Any]) -> LinkedUpdate:
+def _linked_update(item: ApplicationPart) -> LinkedUpdate:
     return LinkedUpdate(
-        agency=item["agency"],
-        status=item["status"],
-        attempts=int(item.get("attempts", 0)),
-        updated_at=item.get("updatedAt", ""),
-        error=item.get("error"),
+        agency=str(item.agency),
+        status=str(item.status),
+        attempts=int(item.attempts or 0),
+        updated_at=item.updated_at or "",
+        error=item.error,
     )
 
 
 class ApplicationStore:
     def __init__(self, table: str) -> None:
-        self.table = table
+        self.parts = bound(ApplicationPart, table)
+        self.open_guards = bound(OpenApplication, table)
 
     # Reads
 
     def get(self, application_id: str) -> Application | None:
-        items = self._query_all(
-            KeyConditionExpression="pk = :pk",
-            ExpressionAttributeValues=values({":pk": f"APP#{application_id}"}),
-            ConsistentRead=True,
-        )
-        header = next((i for i in items if i["sk"] == "APP"), None)
+        items = list(self.parts.query(_app_pk(application_id), consistent_read=True))
+        header = next((i for i in items if i.sk == "APP"), None)
         if header is None:
             return None
+        record = header.to_record()
         application = Application(
-            **{attr: header[key] for key, attr in _HEADER_FIELDS.items() if key in header}
+            **{attr: record[key] for key, attr in _HEADER_FIELDS.items() if key in record}
         )
-        application.linked_updates = [
-            _linked_update(i) for i in items if str(i["sk"]).startswith("LINK#")
-        ]
+        application.linked_updates = [_linked_update(i) for i in items if i.sk.startswith("LINK#")]
         application.timeline = [
-            {k: i[k] for k in ("at", "event", "by") if k in i}
+            {k: v for k, v in (("at", i.at), ("event", i.event), ("by", i.by)) if v is not None}
             for i in items
-            if str(i["sk"]).startswith("TL#")
+            if i.sk.startswith("TL#")
         ]
         return application
 
     def link(self, application_id: str, agency: str) -> LinkedUpdate | None:
         """One linked update, without reading the rest of the application."""
-        response = client("dynamodb").get_item(
-            TableName=self.table, Key=_link_key(application_id, agency), ConsistentRead=True
-        )
-        item = response.get("Item")
-        return _linked_update(from_item(item)) if item else None
+        item = self._link_item(application_id, agency)
+        return _linked_update(item) if item else None
 
     def for_person(self, person_id: str) -> list[Application]:
-        headers = self._query_all(
-            IndexName="byPerson",
-            KeyConditionExpression="gsi1pk = :p",
-            ExpressionAttributeValues=values({":p": f"PERSON#{person_id}"}),
-            ScanIndexForward=False,
-        )
-        found = [self.get(str(h["applicationId"])) for h in headers]
+        headers = self.parts.by_person.query(f"PERSON#{person_id}", scan_index_forward=False)
+        found = [self.get(str(h.application_id)) for h in headers]
         return [a for a in found if a is not None]
 
-    def _query_all(self, **kwargs: Any) -> list[dict[str, Any]]:
-        return list(query_items(client("dynamodb"), self.table, **kwargs))
+    def _link_item(self, application_id: str, agency: str) -> ApplicationPart | None:
+        try:
+            return self.parts.get(_app_pk(application_id), f"LINK#{agency}", consistent_read=True)
+        except self.parts.DoesNotExist:
+            return None
 
     # Transaction parts
 
-    def put_new(self, application: Application) -> RawWrite:
+    def put_new(self, application: Application) -> Write:
         record = {key: getattr(application, attr) for key, attr in _HEADER_FIELDS.items()}
-        record.update(
-            gsi1pk=f"PERSON#{application.person_id}",
-            gsi1sk=f"{application.submitted_at}#{application.application_id}",
-        )
-        return RawWrite(
-            "application",
+        item = self.parts.from_record(
             {
-                "Put": {
-                    "TableName": self.table,
-                    "Item": {**_app_key(application.application_id), **to_item(record)},
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }
-            },
+                **record,
+                "pk": _app_pk(application.application_id),
+                "sk": "APP",
+                "gsi1pk": f"PERSON#{application.person_id}",
+                "gsi1sk": f"{application.submitted_at}#{application.application_id}",
+            }
         )
+        return Write.put("application", item, self.parts.pk.does_not_exist())
 
-    def hold_open(self, person_id: str, application_id: str) -> RawWrite:
+    def hold_open(self, person_id: str, application_id: str) -> Write:
         """One open application per person: a second hold on the same key fails."""
-        return RawWrite(
-            "open_application",
-            {
-                "Put": {
-                    "TableName": self.table,
-                    "Item": to_item(
-                        {"pk": f"OPEN#{person_id}", "sk": "OPEN", "applicationId": application_id}
-                    ),
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }
-            },
-        )
+        guard = self.open_guards(f"OPEN#{person_id}", application_id=application_id)
+        return Write.put("open_application", guard, self.open_guards.pk.does_not_exist())
 
-    def release_open(self, person_id: str, application_id: str) -> RawWrite:
-        return RawWrite(
+    def release_open(self, person_id: str, application_id: str) -> Write:
+        guards = self.open_guards
+        return Write.delete(
             "open_application",
-            {
-                "Delete": {
-                    "TableName": self.table,
-                    "Key": to_item({"pk": f"OPEN#{person_id}", "sk": "OPEN"}),
-                    "ConditionExpression": "applicationId = :a",
-                    "ExpressionAttributeValues": values({":a": application_id}),
-                }
-            },
+            guards(f"OPEN#{person_id}"),
+            guards.application_id == application_id,
         )
 
     def transition(
         self, application_id: str, *, expected: str, status: str, **fields: Any
-    ) -> RawWrite:
+    ) -> Write:
         """Move the status on, only from `expected` (the guard against double decisions)."""
-        names = {"#s": "status"}
-        sets = ["#s = :status"]
-        vals: dict[str, Any] = {":status": status, ":expected": expected}
-        for i, (key, value) in enumerate(fields.items()):
-            names[f"#f{i}"] = key
-            vals[f":f{i}"] = value
-            sets.append(f"#f{i} = :f{i}")
-        return RawWrite(
+        parts = self.parts
+        actions = [parts.status.set(status)] + [
+            parts.attribute(name).set(value) for name, value in fields.items()
+        ]
+        return Write.update(
             "application",
-            {
-                "Update": {
-                    "TableName": self.table,
-                    "Key": _app_key(application_id),
-                    "UpdateExpression": "SET " + ", ".join(sets),
-                    "ConditionExpression": "#s = :expected",
-                    "ExpressionAttributeNames": names,
-                    "ExpressionAttributeValues": values(vals),
-                }
-            },
+            parts(_app_pk(application_id), "APP"),
+            actions,
+            parts.status == expected,
         )
 
-    def timeline(
-        self, application_id: str, *, at: str, event: str, by: str | None = None
-    ) -> RawWrite:
-        return RawWrite(
-            "timeline",
-            {
-                "Put": {
-                    "TableName": self.table,
-                    "Item": to_item(
-                        {
-                            "pk": f"APP#{application_id}",
-                            "sk": f"TL#{at}#{event}",
-                            "at": at,
-                            "event": event,
-                            "by": by,
-                        }
-                    ),
-                }
-            },
-        )
+    def timeline(self, application_id: str, *, at: str, event: str, by: str | None = None) -> Write:
+        entry = self.parts(_app_pk(application_id), f"TL#{at}#{event}", at=at, event=event, by=by)
+        return Write.put("timeline", entry)
 
-    def new_link(self, application_id: str, agency: str, *, at: str) -> RawWrite:
-        return RawWrite(
-            f"link:{agency}",
-            {
-                "Put": {
-                    "TableName": self.table,
-                    "Item": {
-                        **_link_key(application_id, agency),
-                        **to_item(
-                            {"agency": agency, "status": "pending", "attempts": 0, "updatedAt": at}
-                        ),
-                    },
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }
-            },
+    def new_link(self, application_id: str, agency: str, *, at: str) -> Write:
+        link = self.parts(
+            _app_pk(application_id),
+            f"LINK#{agency}",
+            agency=agency,
+            status="pending",
+            attempts=0,
+            updated_at=at,
         )
+        return Write.put(f"link:{agency}", link, self.parts.pk.does_not_exist())
 
     def settle_link(
         self,
@@ -221,53 +155,32 @@ class ApplicationStore:
         from_statuses: tuple[str, ...],
         error: str | None = None,
         count_attempt: bool = True,
-    ) -> RawWrite:
+    ) -> Write:
         """Record a linked update's outcome, only from one of `from_statuses`."""
-        vals: dict[str, Any] = {":s": status, ":at": at}
-        conditions = []
-        for i, s in enumerate(from_statuses):
-            vals[f":from{i}"] = s
-            conditions.append(f"#s = :from{i}")
-        update = "SET #s = :s, updatedAt = :at"
+        parts = self.parts
+        actions = [parts.status.set(status), parts.updated_at.set(at)]
         if count_attempt:
-            update += ", attempts = if_not_exists(attempts, :zero) + :one"
-            vals.update({":zero": 0, ":one": 1})
-        if error is not None:
-            update += ", #e = :e"
-            vals[":e"] = error
-        else:
-            update += " REMOVE #e"
-        return RawWrite(
+            actions.append(parts.attempts.set((parts.attempts | 0) + 1))
+        actions.append(parts.error.set(error) if error is not None else parts.error.remove())
+        return Write.update(
             f"link:{agency}",
-            {
-                "Update": {
-                    "TableName": self.table,
-                    "Key": _link_key(application_id, agency),
-                    "UpdateExpression": update,
-                    "ConditionExpression": "(" + " OR ".join(conditions) + ")",
-                    "ExpressionAttributeNames": {"#s": "status", "#e": "error"},
-                    "ExpressionAttributeValues": values(vals),
-                }
-            },
+            parts(_app_pk(application_id), f"LINK#{agency}"),
+            actions,
+            parts.status.is_in(*from_statuses),
         )
 
     def note_failed_attempt(self, application_id: str, agency: str, *, at: str, error: str) -> None:
         """Count a failed delivery and keep its error, while the link is still pending."""
-        client("dynamodb").update_item(
-            TableName=self.table,
-            Key=_link_key(application_id, agency),
-            UpdateExpression="SET attempts = if_not_exists(attempts, :zero) + :one, "
-            "updatedAt = :at, lastError = :e",
-            ConditionExpression="#s = :pending",
-            ExpressionAttributeNames={"#s": "status"},
-            ExpressionAttributeValues=values(
-                {":zero": 0, ":one": 1, ":at": at, ":e": error, ":pending": "pending"}
-            ),
+        parts = self.parts
+        parts(_app_pk(application_id), f"LINK#{agency}").update(
+            [
+                parts.attempts.set((parts.attempts | 0) + 1),
+                parts.updated_at.set(at),
+                parts.last_error.set(error),
+            ],
+            condition=parts.status == "pending",
         )
 
     def last_error(self, application_id: str, agency: str) -> str | None:
-        response = client("dynamodb").get_item(
-            TableName=self.table, Key=_link_key(application_id, agency), ConsistentRead=True
-        )
-        item = response.get("Item")
-        return from_item(item).get("lastError") if item else None
+        item = self._link_item(application_id, agency)
+        return item.last_error if item else None

@@ -11,20 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from botocore.exceptions import ClientError
+from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.expressions.update import Action
 
-from onetrip.dal import dynamo
-from onetrip.dal.aws import client
+from onetrip.dal.models import TransactionCancelled, Write, bound, document, transact
+from onetrip.dal.models.petitions import PetitionItem, TaskItem
 from onetrip.domain.petition import DueMove
 from onetrip.errors import Conflict, StaleRead
 
-BY_STATUS = "byStatus"
-BY_PETITIONER = "byPetitioner"
 _SK = "PETITION"
+_CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
-def petition_key(petition_id: str) -> dict[str, Any]:
-    return dynamo.to_item({"pk": f"PETITION#{petition_id}", "sk": _SK})
+def _pk(petition_id: str) -> str:
+    return f"PETITION#{petition_id}"
 
 
 def status_key(status: str) -> str:
@@ -36,59 +36,47 @@ def petitioner_key(id_hash: str) -> str:
 
 
 class PetitionStore:
-    def __init__(self, table: str, ddb: Any = None, *, tasks_table: str = "") -> None:
-        self.table = table
-        self.tasks_table = tasks_table
-        self._ddb = ddb
-
-    @property
-    def ddb(self) -> Any:
-        return self._ddb or client("dynamodb")
+    def __init__(self, table: str, *, tasks_table: str = "") -> None:
+        self.model = bound(PetitionItem, table)
+        self.tasks = bound(TaskItem, tasks_table) if tasks_table else None
 
     def create(self, petition: Mapping[str, Any]) -> None:
-        item = {
-            **petition,
-            "pk": f"PETITION#{petition['petitionId']}",
-            "sk": _SK,
-            "statusKey": status_key(petition["status"]),
-        }
-        self.ddb.put_item(
-            TableName=self.table,
-            Item=dynamo.to_item(item),
-            ConditionExpression="attribute_not_exists(pk)",
+        """Conflict if a petition with this id exists already."""
+        item = self.model.from_record(
+            {
+                **petition,
+                "pk": _pk(petition["petitionId"]),
+                "statusKey": status_key(petition["status"]),
+            }
         )
+        try:
+            item.save(condition=self.model.pk.does_not_exist())
+        except PutError as error:
+            if error.cause_response_code == _CONDITION_FAILED:
+                raise Conflict(detail="This petition exists already.") from None
+            raise
 
     def get(self, petition_id: str) -> dict[str, Any] | None:
-        response = self.ddb.get_item(
-            TableName=self.table, Key=petition_key(petition_id), ConsistentRead=True
-        )
-        item = response.get("Item")
-        return dynamo.from_item(item) if item else None
+        try:
+            return self.model.get(_pk(petition_id), _SK, consistent_read=True).to_record()
+        except self.model.DoesNotExist:
+            return None
 
     def by_status(
         self, status: str, received_from: str | None = None, received_to: str | None = None
     ) -> Iterator[dict[str, Any]]:
-        condition = "statusKey = :s"
-        values: dict[str, Any] = {":s": status_key(status)}
+        between = None
         if received_from and received_to:
-            condition += " AND receivedAt BETWEEN :f AND :t"
-            values |= {":f": received_from, ":t": received_to}
-        yield from self._query(BY_STATUS, condition, values)
+            between = self.model.received_at.between(received_from, received_to)
+        for item in self.model.by_status.query(status_key(status), between):
+            yield item.to_record()
 
     def by_petitioner(
         self, id_hash: str, received_from: str | None = None
     ) -> Iterator[dict[str, Any]]:
-        condition = "petitionerKey = :p"
-        values: dict[str, Any] = {":p": petitioner_key(id_hash)}
-        if received_from:
-            condition += " AND receivedAt >= :f"
-            values[":f"] = received_from
-        yield from self._query(BY_PETITIONER, condition, values)
-
-    def _query(
-        self, index: str, condition: str, values: Mapping[str, Any]
-    ) -> Iterator[dict[str, Any]]:
-        return dynamo.query_index(self.ddb, self.table, index, condition, values)
+        since = self.model.received_at >= received_from if received_from else None
+        for item in self.model.by_petitioner.query(petitioner_key(id_hash), since):
+            yield item.to_record()
 
     def extend(
         self,
@@ -102,106 +90,81 @@ class PetitionStore:
         """Move conclusionDueAt once, and with it (same transaction) the dueAt/remindAt of
         the open tasks it capped and their step entries; a second extension (or a race) is
         a Conflict, a task that changed since it was read a StaleRead."""
-        names = {"#status": "status", "#extended": "extended", "#extension": "extension"}
-        values: dict[str, Any] = {
-            ":new": new_due,
-            ":old": old_due,
-            ":t": True,
-            ":f": False,
-            ":e": dict(extension),
-            ":open": "in_progress",
-        }
-        sets = ["conclusionDueAt = :new", "#extended = :t", "#extension = :e"]
-        for i, move in enumerate(moves):
-            names |= {"#steps": "steps", f"#t{i}": move.task_id, "#due": "dueAt"}
-            values[f":d{i}"] = move.due_at
-            sets.append(f"#steps.#t{i}.#due = :d{i}")
-        petition = {
-            "TableName": self.table,
-            "Key": petition_key(petition_id),
-            "UpdateExpression": "SET " + ", ".join(sets),
-            "ConditionExpression": (
-                "attribute_exists(pk) AND #extended = :f AND conclusionDueAt = :old "
-                "AND #status = :open"
-            ),
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": dynamo.values(values),
-        }
+        model = self.model
+        actions: list[Action] = [
+            model.conclusion_due_at.set(new_due),
+            model.extended.set(True),
+            model.extension.set(dict(extension)),
+        ]
+        actions += [model.steps[m.task_id]["dueAt"].set(document(m.due_at)) for m in moves]
+        condition = (
+            model.pk.exists()
+            & (model.extended == False)  # noqa: E712 - a DynamoDB condition, not a test
+            & (model.conclusion_due_at == old_due)
+            & (model.status == "in_progress")
+        )
+        petition = model(_pk(petition_id), _SK)
+        if not moves:
+            try:
+                petition.update(actions, condition=condition)
+            except UpdateError as error:
+                if error.cause_response_code == _CONDITION_FAILED:
+                    raise Conflict(detail="The conclusion deadline was already extended.") from None
+                raise
+            return petition.to_record()  # UpdateItem returned the new item
         try:
-            if moves:
-                self.ddb.transact_write_items(
-                    TransactItems=[{"Update": petition}]
-                    + [{"Update": self._task_due_update(move)} for move in moves]
-                )
-            else:
-                self.ddb.update_item(**petition)
-        except ClientError as error:
-            reasons = dynamo.cancellation_reasons(error)
-            if dynamo.is_condition_failure(error) or reasons[:1] == ["ConditionalCheckFailed"]:
+            transact(
+                [Write.update("petition", petition, actions, condition)]
+                + [self._task_due_update(move) for move in moves]
+            )
+        except TransactionCancelled as cancelled:
+            if cancelled.codes.get("petition") == "ConditionalCheckFailed":
                 raise Conflict(detail="The conclusion deadline was already extended.") from None
-            if "ConditionalCheckFailed" in reasons:
+            if cancelled.condition_failed:
                 raise StaleRead(detail="An open task changed meanwhile; try again.") from None
             raise
         updated = self.get(petition_id)
         assert updated is not None
         return updated
 
-    def _task_due_update(self, move: DueMove) -> dict[str, Any]:
+    def _task_due_update(self, move: DueMove) -> Write:
         """The task's new dueAt and its place in the reminder sweep, only if it is still
         open with the dueAt the move was computed from (recorded reminders stay)."""
-        return {
-            "TableName": self.tasks_table,
-            "Key": dynamo.to_item({"pk": f"TASK#{move.task_id}", "sk": "TASK"}),
-            "UpdateExpression": "SET dueAt = :due, remindAt = :remind",
-            "ConditionExpression": "#status = :open AND dueAt = :was",
-            "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": dynamo.values(
-                {
-                    ":due": move.due_at,
-                    ":remind": move.remind_at,
-                    ":was": move.old_due_at,
-                    ":open": "open",
-                }
-            ),
-        }
+        tasks = self.tasks
+        assert tasks is not None, "PetitionStore built without its tasks table"
+        return Write.update(
+            f"task:{move.task_id}",
+            tasks(f"TASK#{move.task_id}", "TASK"),
+            [tasks.due_at.set(move.due_at), tasks.remind_at.set(move.remind_at)],
+            (tasks.status == "open") & (tasks.due_at == move.old_due_at),
+        )
 
 
 def petition_update(
-    table: str,
+    model: type[PetitionItem],
     petition_id: str,
     *,
     sets: Mapping[str, Any] | None = None,
     step: tuple[str, Mapping[str, Any]] | None = None,
     append_evaluation: Mapping[str, Any] | None = None,
     add_rework: bool = False,
-) -> dict[str, Any]:
-    """An Update (for TransactWriteItems) of the petition: top-level attributes, fields of
-    one step entry (steps.<taskId>.<field>), an evaluation appended, the rework count."""
-    names: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    clauses: list[str] = []
-    for i, (name, value) in enumerate((sets or {}).items()):
-        names[f"#a{i}"] = name
-        values[f":a{i}"] = value
-        clauses.append(f"#a{i} = :a{i}")
+) -> Write:
+    """An update (for a transaction) of the petition: top-level attributes, fields of one
+    step entry (steps.<taskId>.<field>), an evaluation appended, the rework count."""
+    actions: list[Action] = [
+        model.attribute(name).set(value) for name, value in (sets or {}).items()
+    ]
     if step:
         task_id, fields = step
-        names["#steps"], names["#tid"] = "steps", task_id
-        for i, (name, value) in enumerate(fields.items()):
-            names[f"#s{i}"] = name
-            values[f":s{i}"] = value
-            clauses.append(f"#steps.#tid.#s{i} = :s{i}")
+        actions += [
+            model.steps[task_id][name].set(document(value)) for name, value in fields.items()
+        ]
     if append_evaluation:
-        values[":ev"], values[":none"] = [dict(append_evaluation)], []
-        clauses.append("evaluations = list_append(if_not_exists(evaluations, :none), :ev)")
+        actions.append(
+            model.evaluations.set(
+                (model.evaluations | []).append(document([dict(append_evaluation)]))
+            )
+        )
     if add_rework:
-        values[":one"], values[":zero"] = 1, 0
-        clauses.append("reworkRounds = if_not_exists(reworkRounds, :zero) + :one")
-    return {
-        "TableName": table,
-        "Key": petition_key(petition_id),
-        "UpdateExpression": "SET " + ", ".join(clauses),
-        "ConditionExpression": "attribute_exists(pk)",
-        "ExpressionAttributeNames": names,
-        "ExpressionAttributeValues": dynamo.values(values),
-    }
+        actions.append(model.rework_rounds.set((model.rework_rounds | 0) + 1))
+    return Write.update("petition", model(_pk(petition_id), _SK), actions, model.pk.exists())

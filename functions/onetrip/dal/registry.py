@@ -10,63 +10,49 @@ from __future__ import annotations
 
 from typing import Any
 
-from onetrip.dal.aws import client
-from onetrip.dal.dynamo import from_item, to_item, values
 from onetrip.dal.id_hash import id_hash
-from onetrip.dal.transact import RawWrite, TransactionCancelled, transact
+from onetrip.dal.models import TransactionCancelled, Write, bound, transact
+from onetrip.dal.models.registry import AuditEntry, IdNumberEntry, PersonItem
 from onetrip.domain.person import Person
 from onetrip.errors import Conflict
 
 PROFILE = "PROFILE"
 
 
-def _person_key(person_id: str) -> dict[str, Any]:
-    return to_item({"pk": f"PERSON#{person_id}", "sk": PROFILE})
+def _person_pk(person_id: str) -> str:
+    return f"PERSON#{person_id}"
 
 
-def _index_key(id_number: str) -> dict[str, Any]:
-    return to_item({"pk": f"ID#{id_hash(id_number)}", "sk": "ID"})
+def _index_pk(id_number: str) -> str:
+    return f"ID#{id_hash(id_number)}"
 
 
 class RegistryStore:
     def __init__(self, table: str) -> None:
-        self.table = table
+        self.persons = bound(PersonItem, table)
+        self.numbers = bound(IdNumberEntry, table)
+        self.audits = bound(AuditEntry, table)
 
     def get_person(self, person_id: str) -> Person | None:
-        response = client("dynamodb").get_item(
-            TableName=self.table, Key=_person_key(person_id), ConsistentRead=True
-        )
-        item = response.get("Item")
-        return Person.from_record(from_item(item)) if item else None
+        try:
+            item = self.persons.get(_person_pk(person_id), PROFILE, consistent_read=True)
+        except self.persons.DoesNotExist:
+            return None
+        return Person.from_record(item.to_record())
 
     def resolve(self, id_number: str) -> tuple[str, bool] | None:
         """(personId, is current number) for a current or former ID number."""
-        response = client("dynamodb").get_item(
-            TableName=self.table, Key=_index_key(id_number), ConsistentRead=True
-        )
-        item = response.get("Item")
-        if not item:
+        try:
+            entry = self.numbers.get(_index_pk(id_number), "ID", consistent_read=True)
+        except self.numbers.DoesNotExist:
             return None
-        data = from_item(item)
-        return str(data["personId"]), bool(data.get("current", True))
+        return entry.person_id, entry.current is not False
 
     def create(self, person: Person) -> None:
         try:
             transact(
                 [
-                    RawWrite(
-                        "person",
-                        {
-                            "Put": {
-                                "TableName": self.table,
-                                "Item": {
-                                    **_person_key(person.person_id),
-                                    **to_item(person.to_record()),
-                                },
-                                "ConditionExpression": "attribute_not_exists(pk)",
-                            }
-                        },
-                    ),
+                    Write.put("person", self._person(person), self.persons.pk.does_not_exist()),
                     self.claim_number(person.id_number, person.person_id),
                 ]
             )
@@ -75,95 +61,53 @@ class RegistryStore:
                 raise Conflict(detail="This ID number is already registered.") from cancelled
             raise
 
+    def _person(self, person: Person) -> PersonItem:
+        return self.persons.from_record(
+            {**person.to_record(), "pk": _person_pk(person.person_id), "sk": PROFILE}
+        )
+
     # Transaction parts, composed by the identity-change logic.
 
-    def claim_number(self, id_number: str, person_id: str) -> RawWrite:
+    def claim_number(self, id_number: str, person_id: str) -> Write:
         """Index a number for a person; fails if anyone holds it, now or formerly."""
-        return RawWrite(
-            "id_index",
-            {
-                "Put": {
-                    "TableName": self.table,
-                    "Item": {
-                        **_index_key(id_number),
-                        **to_item({"personId": person_id, "current": True}),
-                    },
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }
-            },
-        )
+        entry = self.numbers(_index_pk(id_number), person_id=person_id, current=True)
+        return Write.put("id_index", entry, self.numbers.pk.does_not_exist())
 
-    def retire_number(self, id_number: str) -> RawWrite:
+    def retire_number(self, id_number: str) -> Write:
         """A former number keeps resolving to its person, marked not current."""
-        return RawWrite(
+        numbers = self.numbers
+        return Write.update(
             "id_index_retire",
-            {
-                "Update": {
-                    "TableName": self.table,
-                    "Key": _index_key(id_number),
-                    "UpdateExpression": "SET #c = :f",
-                    "ConditionExpression": "attribute_exists(pk)",
-                    "ExpressionAttributeNames": {"#c": "current"},
-                    "ExpressionAttributeValues": values({":f": False}),
-                }
-            },
+            numbers(_index_pk(id_number)),
+            [numbers.current.set(False)],
+            numbers.pk.exists(),
         )
 
-    def replace_person(self, person: Person, *, expected_version: int) -> RawWrite:
+    def replace_person(self, person: Person, *, expected_version: int) -> Write:
         """Optimistic write: only if nobody changed the person since `expected_version`."""
-        return RawWrite(
-            "person",
-            {
-                "Put": {
-                    "TableName": self.table,
-                    "Item": {**_person_key(person.person_id), **to_item(person.to_record())},
-                    "ConditionExpression": "#v = :expected",
-                    "ExpressionAttributeNames": {"#v": "version"},
-                    "ExpressionAttributeValues": values({":expected": expected_version}),
-                }
-            },
-        )
+        return Write.put("person", self._person(person), self.persons.version == expected_version)
 
-    def check_version(self, person_id: str, version: int) -> RawWrite:
+    def check_version(self, person_id: str, version: int) -> Write:
         """A transaction part that holds only while the person is still at `version`."""
-        return RawWrite(
-            "registry_version",
-            {
-                "ConditionCheck": {
-                    "TableName": self.table,
-                    "Key": _person_key(person_id),
-                    "ConditionExpression": "#v = :expected",
-                    "ExpressionAttributeNames": {"#v": "version"},
-                    "ExpressionAttributeValues": values({":expected": version}),
-                }
-            },
+        persons = self.persons
+        return Write.check(
+            "registry_version", persons(_person_pk(person_id), PROFILE), persons.version == version
         )
 
     def audit(
         self, person_id: str, *, at: str, application_id: str, entry: dict[str, Any]
-    ) -> RawWrite:
-        return RawWrite(
-            "audit",
+    ) -> Write:
+        item = self.audits.from_record(
             {
-                "Put": {
-                    "TableName": self.table,
-                    "Item": to_item(
-                        {
-                            "pk": f"PERSON#{person_id}",
-                            "sk": f"AUDIT#{at}#{application_id}",
-                            "applicationId": application_id,
-                            "at": at,
-                            **entry,
-                        }
-                    ),
-                }
-            },
+                "pk": _person_pk(person_id),
+                "sk": f"AUDIT#{at}#{application_id}",
+                "applicationId": application_id,
+                "at": at,
+                **entry,
+            }
         )
+        return Write.put("audit", item)
 
     def audit_entries(self, person_id: str) -> list[dict[str, Any]]:
-        response = client("dynamodb").query(
-            TableName=self.table,
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :audit)",
-            ExpressionAttributeValues=values({":pk": f"PERSON#{person_id}", ":audit": "AUDIT#"}),
-        )
-        return [from_item(i) for i in response.get("Items", [])]
+        found = self.audits.query(_person_pk(person_id), self.audits.sk.startswith("AUDIT#"))
+        return [entry.to_record() for entry in found]

@@ -16,27 +16,22 @@ import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from botocore.exceptions import ClientError
+from pynamodb.exceptions import UpdateError
 
-from onetrip.dal import dynamo
-from onetrip.dal.aws import client
-from onetrip.dal.models import OutboxEvent
+from onetrip.dal.models import OutboxEvent, TransactionCancelled, Write, bound, document, transact
+from onetrip.dal.models.petitions import PetitionItem, TaskItem, TaskReminderItem
 from onetrip.dal.outbox import Outbox
-from onetrip.dal.petitions import petition_key, petition_update
-from onetrip.dal.transact import operation
+from onetrip.dal.petitions import petition_update
 from onetrip.domain.petition import PetitionChanges
 from onetrip.errors import Conflict
 from onetrip.events import EventDetail
 
-BY_ASSIGNEE = "byAssignee"
-OPEN_BY_REMINDER = "openByReminder"
-BY_ESCALATION = "byEscalation"
 OPEN_SHARDS = 10
 _SK = "TASK"
 
 
-def task_key(task_id: str) -> dict[str, Any]:
-    return dynamo.to_item({"pk": f"TASK#{task_id}", "sk": _SK})
+def _pk(task_id: str) -> str:
+    return f"TASK#{task_id}"
 
 
 def open_shard(task_id: str) -> str:
@@ -47,94 +42,65 @@ def role_key(role: str) -> str:
     return f"ROLE#{role}"
 
 
-def unit_key(unit: str) -> str:
-    return f"UNIT#{unit}"
-
-
-def _cancelled_by_condition(error: ClientError, index: int) -> bool:
-    reasons = dynamo.cancellation_reasons(error)
-    return len(reasons) > index and reasons[index] == "ConditionalCheckFailed"
-
-
 class TaskStore:
     """Events announcing a change (reminders, a closed petition) go into the outbox in the
     change's own transaction and are published after commit; the outbox relay publishes
     what a crash left behind, so none is lost."""
 
     def __init__(
-        self,
-        tasks_table: str,
-        petitions_table: str,
-        outbox: Outbox | None = None,
-        ddb: Any = None,
+        self, tasks_table: str, petitions_table: str, outbox: Outbox | None = None
     ) -> None:
-        self.table = tasks_table
-        self.petitions_table = petitions_table
+        self.model = bound(TaskItem, tasks_table)
+        self.reminders = bound(TaskReminderItem, tasks_table)
+        self.petitions = bound(PetitionItem, petitions_table)
         self.outbox = outbox
-        self._ddb = ddb
 
     def _with_events(
-        self, operations: list[dict[str, Any]], events: Sequence[EventDetail]
-    ) -> tuple[list[dict[str, Any]], list[OutboxEvent]]:
+        self, writes: list[Write], events: Sequence[EventDetail]
+    ) -> tuple[list[Write], list[OutboxEvent]]:
         if not events or self.outbox is None:
-            return operations, []
+            return writes, []
         entries = [self.outbox.entry(event) for event in events]
-        return operations + [operation(write) for write, _ in entries], [i for _, i in entries]
+        return writes + [write for write, _ in entries], [item for _, item in entries]
 
     def _publish(self, items: list[OutboxEvent]) -> None:
         if items and self.outbox is not None:
             self.outbox.publish_quietly(items)
 
-    @property
-    def ddb(self) -> Any:
-        return self._ddb or client("dynamodb")
-
     def open(self, task: Mapping[str, Any], step_entry: Mapping[str, Any]) -> bool:
         """Write the task and its entry on the petition; False if it was already open
         (a redelivered message), in which case nothing changes."""
         task_id = task["taskId"]
-        item = {
-            **task,
-            "pk": f"TASK#{task_id}",
-            "sk": _SK,
-            "openShard": open_shard(task_id),
-        }
+        item = self.model.from_record(
+            {**task, "pk": _pk(task_id), "openShard": open_shard(task_id)}
+        )
+        petitions = self.petitions
         try:
-            self.ddb.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self.table,
-                            "Item": dynamo.to_item(item),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {
-                        "Update": {
-                            "TableName": self.petitions_table,
-                            "Key": petition_key(task["petitionId"]),
-                            "UpdateExpression": "SET #steps.#tid = :entry, currentStep = :step",
-                            "ConditionExpression": "attribute_exists(pk)",
-                            "ExpressionAttributeNames": {"#steps": "steps", "#tid": task_id},
-                            "ExpressionAttributeValues": dynamo.values(
-                                {":entry": dict(step_entry), ":step": task["step"]}
-                            ),
-                        }
-                    },
+            transact(
+                [
+                    Write.put("task", item, self.model.pk.does_not_exist()),
+                    Write.update(
+                        "petition",
+                        petitions(f"PETITION#{task['petitionId']}", "PETITION"),
+                        [
+                            petitions.steps[task_id].set(document(dict(step_entry))),
+                            petitions.current_step.set(task["step"]),
+                        ],
+                        petitions.pk.exists(),
+                    ),
                 ]
             )
-        except ClientError as error:
-            if _cancelled_by_condition(error, 0):
+        except TransactionCancelled as cancelled:
+            if cancelled.codes.get("task") == "ConditionalCheckFailed":
                 return False
             raise
         return True
 
     def get(self, task_id: str) -> dict[str, Any] | None:
-        response = self.ddb.get_item(
-            TableName=self.table, Key=task_key(task_id), ConsistentRead=True
-        )
-        item = response.get("Item")
-        return dynamo.from_item(item) if item else None
+        try:
+            return self.model.get(_pk(task_id), _SK, consistent_read=True).to_record()
+        except self.model.DoesNotExist:
+            return None
 
     def complete(
         self,
@@ -151,42 +117,37 @@ class TaskStore:
         """Mark the task completed and record its outcome on the petition, atomically;
         Conflict if the task is no longer open (completed twice, or concurrently).
         `output` is what the workflow gets, kept until it has been sent."""
-        task_update = {
-            "TableName": self.table,
-            "Key": task_key(task_id),
-            "UpdateExpression": (
-                "SET #status = :done, completedAt = :at, completedBy = :by, "
-                "outcome = :outcome, workflowOutput = :output "
-                "REMOVE assigneeKey, openShard, remindAt, escalationKey"
-            ),
-            "ConditionExpression": "#status = :open",
-            "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": dynamo.values(
-                {
-                    ":done": "completed",
-                    ":open": "open",
-                    ":at": completed_at,
-                    ":by": completed_by,
-                    ":outcome": dict(outcome),
-                    ":output": dict(output),
-                }
-            ),
-        }
+        model = self.model
+        task_update = Write.update(
+            "task",
+            model(_pk(task_id), _SK),
+            [
+                model.status.set("completed"),
+                model.completed_at.set(completed_at),
+                model.completed_by.set(completed_by),
+                model.outcome.set(dict(outcome)),
+                model.workflow_output.set(dict(output)),
+                # Out of the sparse indexes: only open tasks are listed, swept, escalated.
+                model.assignee_key.remove(),
+                model.open_shard.remove(),
+                model.remind_at.remove(),
+                model.escalation_key.remove(),
+            ],
+            model.status == "open",
+        )
         petition = petition_update(
-            self.petitions_table,
+            self.petitions,
             petition_id,
             sets=changes.sets,
             step=(changes.task_id, changes.step_fields),
             append_evaluation=changes.evaluation,
             add_rework=changes.add_rework,
         )
-        operations, outbox_items = self._with_events(
-            [{"Update": task_update}, {"Update": petition}], events
-        )
+        writes, outbox_items = self._with_events([task_update, petition], events)
         try:
-            self.ddb.transact_write_items(TransactItems=operations)
-        except ClientError as error:
-            if _cancelled_by_condition(error, 0):
+            transact(writes)
+        except TransactionCancelled as cancelled:
+            if cancelled.codes.get("task") == "ConditionalCheckFailed":
                 raise Conflict(detail="This task is already completed.") from None
             raise
         self._publish(outbox_items)
@@ -196,31 +157,21 @@ class TaskStore:
 
     def mark_resumed(self, task_id: str, at: str) -> None:
         """The workflow has its output: a later completion attempt has nothing to repair."""
-        self.ddb.update_item(
-            TableName=self.table,
-            Key=task_key(task_id),
-            UpdateExpression="SET resumedAt = :at",
-            ExpressionAttributeValues=dynamo.values({":at": at}),
-        )
+        self.model(_pk(task_id), _SK).update([self.model.resumed_at.set(at)])
 
     def open_for(self, assignee_key: str) -> Iterator[dict[str, Any]]:
-        yield from self._query(BY_ASSIGNEE, "assigneeKey = :k", {":k": assignee_key})
+        for item in self.model.by_assignee.query(assignee_key):
+            yield item.to_record()
 
     def escalated_to(self, escalation_key: str) -> Iterator[dict[str, Any]]:
-        yield from self._query(BY_ESCALATION, "escalationKey = :k", {":k": escalation_key})
+        for item in self.model.by_escalation.query(escalation_key):
+            yield item.to_record()
 
     def due_for_reminder(self, now: str) -> Iterator[dict[str, Any]]:
         for shard in range(OPEN_SHARDS):
-            yield from self._query(
-                OPEN_BY_REMINDER,
-                "openShard = :s AND remindAt <= :now",
-                {":s": f"OPEN#{shard}", ":now": now},
-            )
-
-    def _query(
-        self, index: str, condition: str, values: Mapping[str, Any]
-    ) -> Iterator[dict[str, Any]]:
-        return dynamo.query_index(self.ddb, self.table, index, condition, values)
+            due = self.model.remind_at <= now
+            for item in self.model.open_by_reminder.query(f"OPEN#{shard}", due):
+                yield item.to_record()
 
     def record_reminder(
         self,
@@ -232,34 +183,28 @@ class TaskStore:
     ) -> bool:
         """Record one reminder on an open task (and its event); False if it was already
         recorded (another sweep got there first) or the task has been completed meanwhile."""
+        model = self.model
         kind, ordinal = reminder["kind"], int(reminder["ordinal"])
-        sets = "reminders = list_append(if_not_exists(reminders, :none), :r)"
-        values: dict[str, Any] = {":r": [dict(reminder)], ":none": [], ":open": "open"}
+        record = self.reminders.from_record(
+            {"pk": _pk(task_id), "sk": f"REMINDER#{kind}#{ordinal:04d}", **reminder}
+        )
+        actions = [model.reminders.set((model.reminders | []).append(document([dict(reminder)])))]
         if escalate_to:
-            sets += ", escalated = :t, escalationKey = :ek"
-            values |= {":t": True, ":ek": role_key(escalate_to)}
-        record = {
-            "TableName": self.table,
-            "Item": dynamo.to_item(
-                {"pk": f"TASK#{task_id}", "sk": f"REMINDER#{kind}#{ordinal:04d}", **reminder}
-            ),
-            "ConditionExpression": "attribute_not_exists(pk)",
-        }
-        task_update = {
-            "TableName": self.table,
-            "Key": task_key(task_id),
-            "UpdateExpression": "SET " + sets,
-            "ConditionExpression": "#status = :open",
-            "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": dynamo.values(values),
-        }
-        operations, outbox_items = self._with_events(
-            [{"Put": record}, {"Update": task_update}], [event] if event else []
+            actions += [
+                model.escalated.set(True),
+                model.escalation_key.set(role_key(escalate_to)),
+            ]
+        writes, outbox_items = self._with_events(
+            [
+                Write.put("reminder", record, self.reminders.pk.does_not_exist()),
+                Write.update("task", model(_pk(task_id), _SK), actions, model.status == "open"),
+            ],
+            [event] if event else [],
         )
         try:
-            self.ddb.transact_write_items(TransactItems=operations)
-        except ClientError as error:
-            if "ConditionalCheckFailed" in dynamo.cancellation_reasons(error):
+            transact(writes)
+        except TransactionCancelled as cancelled:
+            if cancelled.condition_failed:
                 return False
             raise
         self._publish(outbox_items)
@@ -267,15 +212,11 @@ class TaskStore:
 
     def set_next_reminder(self, task_id: str, remind_at: str) -> None:
         """Move the task's place in the sweep index; a no-op once it is completed."""
+        model = self.model
         try:
-            self.ddb.update_item(
-                TableName=self.table,
-                Key=task_key(task_id),
-                UpdateExpression="SET remindAt = :at",
-                ConditionExpression="#status = :open",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues=dynamo.values({":at": remind_at, ":open": "open"}),
+            model(_pk(task_id), _SK).update(
+                [model.remind_at.set(remind_at)], condition=model.status == "open"
             )
-        except ClientError as error:
-            if not dynamo.is_condition_failure(error):
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
                 raise

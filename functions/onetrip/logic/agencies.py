@@ -7,7 +7,7 @@ from typing import Any
 
 from onetrip.clock import now_iso
 from onetrip.dal.agency_records import AgencyRecordStore
-from onetrip.dal.transact import TransactionCancelled, transact
+from onetrip.dal.models import TransactionCancelled, transact
 from onetrip.domain import ethnicity, id_number
 from onetrip.domain.access import Caller, Role
 from onetrip.domain.identity_rules import birth_date_errors, name_errors

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
+from onetrip import metrics
 from onetrip.clock import new_id, now_iso
 from onetrip.dal.applications import ApplicationStore
+from onetrip.dal.models import TransactionCancelled, Write, transact
 from onetrip.dal.outbox import Outbox
 from onetrip.dal.registry import RegistryStore
-from onetrip.dal.transact import TransactionCancelled, Write, transact
 from onetrip.domain import ethnicity, id_number
 from onetrip.domain.access import Caller, Role
 from onetrip.domain.application import Application, LinkStatus, Status
@@ -103,6 +104,7 @@ def submit(stores: IdentityStores, caller: Caller, request: ChangeRequest) -> Ap
                 "decision; decide that one first."
             ) from cancelled
         raise
+    metrics.count(metrics.Metric.APPLICATIONS_SUBMITTED)
     return _reload(stores, application.application_id)
 
 
@@ -179,6 +181,7 @@ def decide(
         )
         return _reload(stores, application_id)
     _approve(stores, application, decided, at=at, by=caller.sub)
+    metrics.count(metrics.Metric.APPLICATIONS_APPROVED)
     return _reload(stores, application_id)
 
 

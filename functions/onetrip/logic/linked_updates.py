@@ -13,12 +13,13 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from onetrip import metrics
 from onetrip.clock import now_iso
 from onetrip.dal.agency_records import AgencyRecordStore
 from onetrip.dal.applications import ApplicationStore
+from onetrip.dal.models import TransactionCancelled, Write, transact
 from onetrip.dal.outbox import Outbox
 from onetrip.dal.registry import RegistryStore
-from onetrip.dal.transact import TransactionCancelled, Write, transact
 from onetrip.domain.application import FINAL_LINK, LinkStatus, Status, outcome
 from onetrip.domain.person import Person
 from onetrip.events import IdentityChangeCompleted
@@ -77,6 +78,8 @@ def apply(stores: LinkedStores, agency: Agency, application_id: str, person_id: 
         if cancelled.failed == [f"link:{agency}"]:
             return "duplicate"  # a concurrent delivery settled it first
         raise RecordChangedMeanwhile(",".join(cancelled.failed)) from cancelled
+    if status == LinkStatus.APPLIED:
+        metrics.count(metrics.Metric.LINKED_UPDATES_APPLIED, agency=agency.value)
     complete_if_final(stores, application_id)
     return status
 
@@ -144,6 +147,7 @@ def give_up(stores: LinkedStores, agency: Agency, application_id: str, deliverie
         )
     except TransactionCancelled:
         return  # settled meanwhile (e.g. a retry already succeeded)
+    metrics.count(metrics.Metric.LINKED_UPDATES_FAILED, agency=agency.value)
     complete_if_final(stores, application_id)
 
 
@@ -187,4 +191,5 @@ def complete_if_final(stores: LinkedStores, application_id: str) -> None:
         )
     except TransactionCancelled:
         return  # a concurrent consumer closed it first
+    metrics.count(metrics.Metric.APPLICATIONS_COMPLETED, outcome=result.value)
     stores.outbox.publish_quietly([outbox_item])

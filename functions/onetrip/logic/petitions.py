@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from onetrip import metrics
 from onetrip.domain import deadlines, id_number
 from onetrip.domain.access import Caller, Role
 from onetrip.domain.petition import (
@@ -110,6 +111,7 @@ def register(
         "createdBy": caller.sub,
     }
     petitions.create(petition)
+    metrics.count(metrics.Metric.PETITIONS_OPENED)
     workflow.start(petition["petitionId"])
     return view(petition, caller)
 

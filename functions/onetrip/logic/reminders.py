@@ -12,6 +12,7 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
+from onetrip import metrics
 from onetrip.domain import deadlines
 from onetrip.domain.deadlines import Reminder
 from onetrip.domain.petition import LEADER, ReminderKind, iso, parse_instant
@@ -43,11 +44,18 @@ def sweep(tasks: Tasks, now: datetime) -> SweepResult:
             ):
                 recorded += 1
                 escalated += is_escalation
+                _count(reminder.kind)
         next_at = deadlines.next_reminder_at(opened_at, due_at, now)
         tasks.set_next_reminder(task["taskId"], iso(next_at))
     result = SweepResult(tasks=seen, recorded=recorded, escalated=escalated)
     logger.info("reminder sweep", extra={"now": iso(now), **result.__dict__})
     return result
+
+
+def _count(kind: ReminderKind) -> None:
+    metrics.count(metrics.Metric.REMINDERS_SENT, kind=kind.value)
+    if kind is ReminderKind.DUE:  # recorded once per task, when its deadline passes
+        metrics.count(metrics.Metric.TASKS_OVERDUE)
 
 
 def _event(task: dict[str, str], reminder: Reminder) -> EventDetail:

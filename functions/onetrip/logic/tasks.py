@@ -9,6 +9,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel, ConfigDict, Field
 
+from onetrip import metrics
 from onetrip.domain import deadlines
 from onetrip.domain.access import Caller, Role
 from onetrip.domain.petition import (
@@ -147,6 +148,8 @@ def complete_task(
         changes=changes,
         events=[_closed(task["petitionId"], closed_as)] if closed_as else [],
     )
+    if closed_as:
+        metrics.count(_CLOSING_METRICS[closed_as])
     # Only after the commit: a second completion is refused above and never resumes.
     if not workflow.resume(task["token"], output):
         # Recorded all the same: the execution timed out or was stopped by ops.
@@ -154,6 +157,12 @@ def complete_task(
     tasks.mark_resumed(task_id, at)
     logger.info("task completed", extra={"taskId": task_id, "step": step.value})
     return task_view(completed, now)
+
+
+_CLOSING_METRICS = {
+    PetitionStatus.CLOSED.value: metrics.Metric.PETITIONS_CLOSED,
+    PetitionStatus.NOT_ACCEPTED.value: metrics.Metric.PETITIONS_NOT_ACCEPTED,
+}
 
 
 def _closed(petition_id: str, status: str) -> EventDetail:

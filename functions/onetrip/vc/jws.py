@@ -165,9 +165,9 @@ def parse_public_jwk(jwk: Any) -> PublicKey:
     return _p256_point(jwk["x"], jwk["y"])
 
 
-@lru_cache(maxsize=1024)  # issuer keys recur on every verification; the curve check is costly
+@lru_cache(maxsize=1024)  # issuer keys recur on every verification
 def _p256_point(x: str, y: str) -> PublicKey:
-    coordinates = []
+    coordinates = b""
     for name, value in (("x", x), ("y", y)):
         try:
             raw = b64url_decode(value)
@@ -175,11 +175,9 @@ def _p256_point(x: str, y: str) -> PublicKey:
             raise ValueError(f"JWK '{name}': {error}") from None
         if len(raw) != _COORDINATE_BYTES:
             raise ValueError(f"JWK '{name}' must be {_COORDINATE_BYTES} bytes for P-256")
-        coordinates.append(int.from_bytes(raw, "big"))
-    try:
-        return ec.EllipticCurvePublicNumbers(
-            coordinates[0], coordinates[1], ec.SECP256R1()
-        ).public_key()
+        coordinates += raw
+    try:  # SEC 1 uncompressed point; OpenSSL checks that it lies on the curve
+        return ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), b"\x04" + coordinates)
     except ValueError:
         raise ValueError("JWK 'x'/'y' is not a point on the P-256 curve") from None
 

@@ -216,6 +216,7 @@ def verify_presentation(
     require_holder_binding: bool = True,
     clock_skew: int = CLOCK_SKEW,
 ) -> VerificationResult:
+    """Every check of the module docstring, in order; times are Unix seconds from `now`."""
     state = _Presentation()
     run = _Run()
     run.run("format", lambda: state.read(presentation, max_size))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from aws_cdk import (
     CfnOutput,
@@ -22,14 +21,9 @@ from onetrip.domain.access import Role
 
 from onetrip_infra import config
 from onetrip_infra.config import acknowledge, pin_logical_id
+from onetrip_infra.stages import OidcProvider
 
-
-@dataclass(frozen=True)
-class OidcProvider:
-    """An external identity provider (in China, the government's unified login)."""
-
-    issuer: str
-    audience: str
+__all__ = ["Api", "OidcProvider"]
 
 
 # Claims the handlers read besides `sub` and `cognito:groups` (onetrip.domain.access).
@@ -55,9 +49,15 @@ class Api(Construct):
     """HTTP API with a JWT authorizer: Cognito where it exists, else the OIDC provider."""
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, oidc: OidcProvider | None = None
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        oidc: OidcProvider | None = None,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.removal_policy = removal_policy
         self.user_pool: aws_cognito.UserPool | None = None
         self.user_pool_client: aws_cognito.UserPoolClient | None = None
         if oidc is None:
@@ -78,7 +78,7 @@ class Api(Construct):
             self,
             "AccessLogs",
             retention=config.LOG_RETENTION,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=removal_policy,
         )
         pin_logical_id(self.access_logs, "HttpApiAccessLogs")
         stage = self.http_api.default_stage
@@ -87,6 +87,10 @@ class Api(Construct):
         assert isinstance(cfn_stage, aws_apigatewayv2.CfnStage)
         cfn_stage.access_log_settings = aws_apigatewayv2.CfnStage.AccessLogSettingsProperty(
             destination_arn=self.access_logs.log_group_arn, format=_ACCESS_LOG_FORMAT
+        )
+        cfn_stage.default_route_settings = aws_apigatewayv2.CfnStage.RouteSettingsProperty(
+            throttling_rate_limit=config.API_RATE_LIMIT,
+            throttling_burst_limit=config.API_BURST_LIMIT,
         )
 
         self._integrations: dict[str, aws_apigatewayv2_integrations.HttpLambdaIntegration] = {}
@@ -154,7 +158,7 @@ class Api(Construct):
                 name: aws_cognito.StringAttribute(mutable=True) for name in _CUSTOM_ATTRIBUTES
             },
             account_recovery=aws_cognito.AccountRecovery.NONE,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=self.removal_policy,
         )
         pin_logical_id(pool, "UserPool")
         acknowledge(

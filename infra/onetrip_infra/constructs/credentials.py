@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from aws_cdk import (
     Duration,
-    RemovalPolicy,
     Stack,
     Tags,
     aws_cloudfront,
     aws_cloudfront_origins,
-    aws_cloudwatch,
     aws_events,
     aws_events_targets,
     aws_iam,
@@ -88,7 +86,7 @@ class Credentials(Construct):
             key_spec=aws_kms.KeySpec(ISSUER_KEY_SPEC),
             key_usage=aws_kms.KeyUsage(ISSUER_KEY_USAGE),
             description="onetrip: credential issuer signing key (SD-JWT VC, status lists)",
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=defaults.removal_policy,
         )
         pin_logical_id(self.issuer_key, "IssuerKey")
         Tags.of(self.issuer_key).add(*ISSUER_KEY_TAG)
@@ -99,7 +97,7 @@ class Credentials(Construct):
             block_public_access=aws_s3.BlockPublicAccess.BLOCK_ALL,
             encryption=aws_s3.BucketEncryption.S3_MANAGED,
             enforce_ssl=True,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=defaults.removal_policy,
         )
         pin_logical_id(self.bucket, "StatusListBucket")
         acknowledge(
@@ -303,16 +301,9 @@ class Credentials(Construct):
         )
 
     def _subscribe(self, defaults: FunctionDefaults, bus: EventBus) -> None:
-        """IdentityChanged → queue (+DLQ, alarm) → CredentialChain, like the agencies."""
-        self.dead_letters = aws_sqs.Queue(
-            self,
-            "CredentialChainDeadLetters",
-            encryption=aws_sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=config.DLQ_RETENTION,
-            visibility_timeout=config.QUEUE_VISIBILITY,
-        )
-        pin_logical_id(self.dead_letters, "CredentialChainDeadLetters")
+        """IdentityChanged → queue (+DLQ) → CredentialChain, like the agencies (the DLQ
+        alarm is the Monitoring construct's, as for every queue)."""
+        self.dead_letters = config.dead_letter_queue(self, "CredentialChainDeadLetters")
         self.queue = aws_sqs.Queue(
             self,
             "CredentialChainQueue",
@@ -329,18 +320,9 @@ class Credentials(Construct):
             "CredentialChainChanges",
             event_bus=bus.bus,
             event_pattern=identity_changes_pattern(),
-            targets=[aws_events_targets.SqsQueue(self.queue)],
+            # An event the bus cannot deliver lands in the DLQ too (alarmed, never dropped).
+            targets=[aws_events_targets.SqsQueue(self.queue, dead_letter_queue=self.dead_letters)],
             description="IdentityChanged: supersede and re-issue credentials",
         )
         pin_logical_id(self.rule, "CredentialChainChanges")
         self.chain_function.add_event_source(config.queue_batches(self.queue))
-        self.dead_letter_alarm = aws_cloudwatch.Alarm(
-            self,
-            "CredentialChainDeadLettersAlarm",
-            metric=self.dead_letters.metric_approximate_number_of_messages_visible(),
-            threshold=0,
-            comparison_operator=aws_cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            evaluation_periods=1,
-            treat_missing_data=aws_cloudwatch.TreatMissingData.NOT_BREACHING,
-            alarm_description="Credential re-issues after identity changes are dead-lettering",
-        )

@@ -27,8 +27,17 @@ class DataStores(Construct):
     """Registry, Applications, AgencyRecords and Outbox, all encrypted with one
     customer-managed key; other capabilities add their tables with `add_table`."""
 
-    def __init__(self, scope: Construct, construct_id: str) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+    ) -> None:
         super().__init__(scope, construct_id)
+        # RETAIN (prod, staging): tables keep deletion protection and outlive the stack;
+        # DESTROY (dev): `cdk destroy` leaves nothing behind.
+        self.removal_policy = removal_policy
         self.tables: dict[str, aws_dynamodb.Table] = {}
         # A CMK (not the AWS-owned key) so access to personal data is auditable and
         # revocable through the key policy (PIPL).
@@ -37,7 +46,7 @@ class DataStores(Construct):
             "DataKey",
             enable_key_rotation=True,
             description="onetrip: personal data at rest (tables, secret)",
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=removal_policy,
         )
         pin_logical_id(self.key, "DataKey")
         for action in ("GenerateDataKey*", "ReEncrypt*"):
@@ -65,7 +74,7 @@ class DataStores(Construct):
             generate_secret_string=aws_secretsmanager.SecretStringGenerator(
                 password_length=64, exclude_punctuation=True
             ),
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=removal_policy,
         )
         pin_logical_id(self.id_hash_secret, "IdHashKey")
         acknowledge(
@@ -76,7 +85,8 @@ class DataStores(Construct):
         )
 
     def add_table(self, logical_id: str, *, gsis: Sequence[Gsi] = ()) -> aws_dynamodb.Table:
-        """A pk/sk table with the house rules: on demand, PITR, the CMK, retained."""
+        """A pk/sk table with the house rules: on demand, PITR, the CMK, the stage's removal
+        policy."""
         table = aws_dynamodb.Table(
             self,
             logical_id,
@@ -88,7 +98,8 @@ class DataStores(Construct):
             ),
             encryption=aws_dynamodb.TableEncryption.CUSTOMER_MANAGED,
             encryption_key=self.key,
-            removal_policy=RemovalPolicy.RETAIN,
+            deletion_protection=self.removal_policy == RemovalPolicy.RETAIN,
+            removal_policy=self.removal_policy,
         )
         for gsi in gsis:
             table.add_global_secondary_index(

@@ -7,7 +7,6 @@ the code uses, so CDK never retypes the routing.
 from __future__ import annotations
 
 from aws_cdk import (
-    aws_cloudwatch,
     aws_events,
     aws_events_targets,
     aws_lambda,
@@ -47,7 +46,7 @@ def retries_pattern(agency: Agency) -> aws_events.EventPattern:
 
 
 class AgencyLink(Construct):
-    """One agency: queue + DLQ, its two rules, its consumer, an alarm on the DLQ."""
+    """One agency: queue + DLQ, its two rules, its consumer (alarms: Monitoring)."""
 
     def __init__(
         self,
@@ -64,15 +63,7 @@ class AgencyLink(Construct):
         name = pascal(agency)
         self.agency = agency
 
-        self.dead_letters = aws_sqs.Queue(
-            self,
-            f"{name}DeadLetters",
-            encryption=aws_sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=config.DLQ_RETENTION,
-            visibility_timeout=config.QUEUE_VISIBILITY,
-        )
-        pin_logical_id(self.dead_letters, f"{name}DeadLetters")
+        self.dead_letters = config.dead_letter_queue(self, f"{name}DeadLetters")
         # SQS-managed SSE: messages carry ids only (no personal data), and EventBridge can
         # deliver to it without a key policy.
         self.queue = aws_sqs.Queue(
@@ -87,7 +78,9 @@ class AgencyLink(Construct):
         )
         pin_logical_id(self.queue, f"{name}Queue")
 
-        target = aws_events_targets.SqsQueue(self.queue)
+        # An event the bus cannot deliver lands in the same DLQ, where the consumer marks
+        # the linked update failed and ops can retry it (nothing is silently dropped).
+        target = aws_events_targets.SqsQueue(self.queue, dead_letter_queue=self.dead_letters)
         self.changes_rule = aws_events.Rule(
             self,
             f"{name}Changes",
@@ -135,17 +128,6 @@ class AgencyLink(Construct):
         # update failed, so the application can still complete (with failures).
         self.consumer.add_event_source(config.queue_batches(self.dead_letters, gather_seconds=0))
         self._pin_event_source_ids(self.consumer, name)
-
-        self.dead_letter_alarm = aws_cloudwatch.Alarm(
-            self,
-            f"{name}DeadLettersAlarm",
-            metric=self.dead_letters.metric_approximate_number_of_messages_visible(),
-            threshold=0,
-            comparison_operator=aws_cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            evaluation_periods=1,
-            treat_missing_data=aws_cloudwatch.TreatMissingData.NOT_BREACHING,
-            alarm_description=f"Linked updates for {agency.value} are dead-lettering",
-        )
 
     @staticmethod
     def _pin_event_source_ids(function: aws_lambda.Function, name: str) -> None:

@@ -13,10 +13,8 @@ from typing import Any
 
 from aws_cdk import (
     Aws,
-    RemovalPolicy,
     Stack,
     aws_lambda,
-    aws_logs,
     aws_scheduler,
     aws_scheduler_targets,
     aws_sqs,
@@ -41,6 +39,8 @@ PETITIONS_ROUTES = [
 TASKS_ROUTES = [("GET", "/tasks"), ("POST", "/tasks/{taskId}/completion")]
 STATS_ROUTES = [("GET", "/stats/petitions")]
 REMINDER_SWEEP_RATE = "rate(15 minutes)"
+# The Step Functions service integration every human step uses (SQS callback pattern).
+SEND_TASK_AND_WAIT = f"arn:{Aws.PARTITION}:states:::sqs:sendMessage.waitForTaskToken"
 
 # Step state names (PascalCase of the step) and where each step's output lands in state.
 _STATE = {step: "".join(part.title() for part in step.value.split("_")) for step in PetitionStep}
@@ -62,7 +62,7 @@ def _human_step(step: PetitionStep, next_state: str, *, rework: bool = False) ->
     return {
         "Type": "Task",
         "Comment": f"{step.value}: wait for the {step.role} to complete the task",
-        "Resource": "arn:${Partition}:states:::sqs:sendMessage.waitForTaskToken",
+        "Resource": "${SendTaskAndWait}",
         "Parameters": {"QueueUrl": "${TaskQueueUrl}", "MessageBody": body},
         "TimeoutSeconds": _TASK_TIMEOUT_SECONDS,
         "ResultPath": f"$.outcomes.{step.value}",
@@ -71,7 +71,7 @@ def _human_step(step: PetitionStep, next_state: str, *, rework: bool = False) ->
 
 
 def petition_definition() -> dict[str, Any]:
-    """The ASL, with ${Partition} and ${TaskQueueUrl} left for DefinitionSubstitutions.
+    """The ASL, with ${SendTaskAndWait} and ${TaskQueueUrl} left for DefinitionSubstitutions.
 
     State holds ids, step outcomes as flags ({"accepted"}, {"passed"}) and the rework
     round: nothing personal (execution history lives outside our tables).
@@ -176,15 +176,7 @@ class PetitionWorkflow(Construct):
             ],
         )
 
-        self.dead_letters = aws_sqs.Queue(
-            self,
-            "PetitionTaskDeadLetters",
-            encryption=aws_sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=config.DLQ_RETENTION,
-            visibility_timeout=config.QUEUE_VISIBILITY,
-        )
-        pin_logical_id(self.dead_letters, "PetitionTaskDeadLetters")
+        self.dead_letters = config.dead_letter_queue(self, "PetitionTaskDeadLetters")
         # SQS-managed SSE: messages carry ids and the task token only.
         self.queue = aws_sqs.Queue(
             self,
@@ -198,7 +190,7 @@ class PetitionWorkflow(Construct):
         )
         pin_logical_id(self.queue, "PetitionTaskQueue")
 
-        self.state_machine = self._state_machine()
+        self.state_machine = self._state_machine(defaults)
 
         tables = {
             "PETITIONS_TABLE": self.petitions.table_name,
@@ -299,13 +291,8 @@ class PetitionWorkflow(Construct):
             "aliases (ARN:*) only; the role is assumable by the scheduler alone.",
         )
 
-    def _state_machine(self) -> aws_stepfunctions.StateMachine:
-        log_group = aws_logs.LogGroup(
-            self,
-            "PetitionWorkflowLogs",
-            retention=config.LOG_RETENTION,
-            removal_policy=RemovalPolicy.RETAIN,
-        )
+    def _state_machine(self, defaults: FunctionDefaults) -> aws_stepfunctions.StateMachine:
+        log_group = defaults.log_group(self, "PetitionWorkflowLogs")
         state_machine = aws_stepfunctions.StateMachine(
             self,
             "PetitionWorkflow",
@@ -314,7 +301,9 @@ class PetitionWorkflow(Construct):
                 json.dumps(petition_definition(), ensure_ascii=False)
             ),
             definition_substitutions={
-                "Partition": Aws.PARTITION,
+                # The whole Resource ARN is one substitution: its partition differs in
+                # China (aws-cn), and cfn-lint checks a literal ARN against `arn:aws:` only.
+                "SendTaskAndWait": SEND_TASK_AND_WAIT,
                 "TaskQueueUrl": self.queue.queue_url,
             },
             # Every transition logged, but never the state data (PIPL: least data in logs).

@@ -58,6 +58,15 @@ class TableModel(Model):
             raise ValueError(f"{cls.__name__} has no attribute(s) {unknown}")
         return cls(**{names[key]: value for key, value in record.items()})
 
+    @classmethod
+    def attribute(cls, stored_name: str) -> Any:
+        """The attribute stored under `stored_name` (for update actions built from
+        domain field names)."""
+        for attribute in cls.get_attributes().values():
+            if attribute.attr_name == stored_name:
+                return attribute
+        raise ValueError(f"{cls.__name__} has no attribute {stored_name!r}")
+
     def to_record(self) -> dict[str, Any]:
         """The item as a plain dict keyed by stored attribute names; None left out."""
         return {

@@ -31,9 +31,15 @@ _SENT_ORDER: tuple[Verb, ...] = ("check", "delete", "put", "update")
 
 @dataclass
 class TransactionCancelled(Exception):
-    """At least one condition failed; `failed` names the labels of the items that did."""
+    """At least one item failed; `failed` names the labels of the items that did, and
+    `codes` says why per label ("ConditionalCheckFailed", "TransactionConflict"...)."""
 
     failed: list[str] = field(default_factory=list)
+    codes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def condition_failed(self) -> bool:
+        return "ConditionalCheckFailed" in self.codes.values()
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,8 @@ def transact(writes: Sequence[Write]) -> None:
     except TransactWriteError as error:
         if error.cause_response_code != "TransactionCanceledException":
             raise
-        reasons = error.cancellation_reasons
-        failed = [w.label for w, reason in zip(ordered, reasons, strict=False) if reason]
-        raise TransactionCancelled(failed=failed or ["unknown"]) from error
+        reasons = zip(ordered, error.cancellation_reasons, strict=False)
+        failed = [(w.label, reason.code) for w, reason in reasons if reason]
+        raise TransactionCancelled(
+            failed=[label for label, _ in failed] or ["unknown"], codes=dict(failed)
+        ) from error

@@ -17,7 +17,7 @@ from datetime import datetime
 from aws_lambda_powertools import Logger
 
 from onetrip.clock import iso
-from onetrip.dal.transact import Write
+from onetrip.dal.models import Write
 from onetrip.domain.credential import STATUS_BITS, Credential, CredentialStatus
 from onetrip.domain.credential_types import CREDENTIAL_TYPES, carries_any
 from onetrip.logic.credentials import issuance, status

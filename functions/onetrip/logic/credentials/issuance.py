@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from onetrip.clock import iso, new_id
-from onetrip.dal.transact import TransactionCancelled, Write, transact
+from onetrip.dal.models import TransactionCancelled, Write, transact
 from onetrip.domain.credential import (
     STATUS_ALLOCATION_CAP,
     STATUS_LIST_SIZE,

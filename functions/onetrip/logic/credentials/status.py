@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
-from onetrip.dal.transact import Write
+from onetrip.dal.models import Write
 from onetrip.domain.credential import (
     STATUS_BITS_PER_ENTRY,
     STATUS_LIST_SIZE,

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from onetrip.clock import iso
-from onetrip.dal.transact import TransactionCancelled, transact
+from onetrip.dal.models import TransactionCancelled, transact
 from onetrip.domain.access import Caller, Role
 from onetrip.domain.credential import STATUS_BITS, Credential, CredentialStatus
 from onetrip.domain.credential_types import CREDENTIAL_TYPES, CredentialType
