@@ -28,6 +28,7 @@ from onetrip.routing import Agency
 from onetrip_local.harness import LocalCloud
 from pynamodb.connection.base import Connection
 
+from tests.builders import REGISTRAR
 from tests.integration.identity_flow import IdentityDesk
 from tests.integration.test_petition_workflow import (
     LEADER,
@@ -35,8 +36,10 @@ from tests.integration.test_petition_workflow import (
     UNIT,
     PetitionDesk,
 )
+from tests.integration.wallet_flow import Wallet, citizen
 
 CHANGES = 30
+WALLET_ROUNDS = 10  # each: issue, revoke, identity change and its re-issue
 PETITIONS = 5
 IMPORT_RUNS = 7
 HANDLERS = [
@@ -70,7 +73,7 @@ def _count_calls(counter: Counter[str]) -> None:
             any_client.meta.events.register("provide-client-params.*.*", count)
         return any_client
 
-    for service in ("dynamodb", "events", "sqs", "stepfunctions", "secretsmanager"):
+    for service in ("dynamodb", "events", "sqs", "stepfunctions", "secretsmanager", "kms", "s3"):
         hook(client(service))
     pynamodb_client = Connection.client
     assert isinstance(pynamodb_client, property) and pynamodb_client.fget is not None
@@ -284,6 +287,7 @@ def main() -> int:
         )
         print(f"estimated cost: ${cost * 1e6:,.2f} per million changes (7 linked updates each)")
         _petitions(cloud, counts, calls)
+        _wallet(cloud, counts, calls)
         _print_counts(counts)
         cold_starts()
         return 0
@@ -328,6 +332,37 @@ def _petitions(cloud: LocalCloud, counts: dict[str, Counter[str]], calls: Counte
         counts, calls, "petition: reminder sweep",
         lambda: cloud.fire_schedule("ReminderSweep", now() + timedelta(days=30)),
     )  # fmt: skip
+
+
+def _wallet(cloud: LocalCloud, counts: dict[str, Counter[str]], calls: Counter[str]) -> None:
+    """Issue 8: AWS requests per credential issued, per revocation (+ republish), and
+    identity change -> re-issued credential in the wallet (approve + delivery, in process)."""
+    desk, wallet = IdentityDesk(cloud), Wallet(cloud)
+    people = [desk.register() for _ in range(WALLET_ROUNDS)]
+    issue_times, reissue_times = [], []
+    for person in people:
+        started = time.perf_counter()
+        issued = _measure(
+            counts, calls, "credential: issue",
+            lambda p=person: wallet.issued(p, "resident_id"),
+        )  # fmt: skip
+        issue_times.append(time.perf_counter() - started)
+        second = wallet.issued(person, "household_proof")
+        _measure(
+            counts, calls, "credential: revoke + publish",
+            lambda c=second: wallet.revoke(c["credentialId"], REGISTRAR),
+        )  # fmt: skip
+        started = time.perf_counter()
+        desk.change(person, {"surname": "李"})
+        cloud.deliver()
+        reissue_times.append(time.perf_counter() - started)
+        held = wallet.list(citizen(person))
+        assert any(c.get("replaces") == issued["credentialId"] for c in held)
+    print(
+        f"credential issue (API, in process) p50 {statistics.median(issue_times) * 1000:6.1f} ms; "
+        f"identity change -> re-issued credential in the wallet p50 "
+        f"{statistics.median(reissue_times) * 1000:6.1f} ms (approve + delivery, in process)"
+    )
 
 
 if __name__ == "__main__":

@@ -27,6 +27,12 @@ class Settings(BaseModel):
     agency: str = Field(default="", alias="AGENCY")
     dead_letter_queue_arn: str = Field(default="", alias="DEAD_LETTER_QUEUE_ARN")
     max_receive_count: int = Field(default=5, alias="MAX_RECEIVE_COUNT")
+    credentials_table: str = Field(default="", alias="CREDENTIALS_TABLE")
+    status_lists_table: str = Field(default="", alias="STATUS_LISTS_TABLE")
+    issuer_keys_table: str = Field(default="", alias="ISSUER_KEYS_TABLE")
+    issuer_key_id: str = Field(default="", alias="ISSUER_KEY_ID")  # the stack's first key
+    issuer_url: str = Field(default="", alias="ISSUER_URL")  # `iss`; serves status lists
+    status_list_bucket: str = Field(default="", alias="STATUS_LIST_BUCKET")
 
     @field_validator("max_receive_count", mode="before")
     @classmethod

@@ -7,6 +7,7 @@ from constructs import Construct
 
 from onetrip_infra.config import FunctionDefaults
 from onetrip_infra.constructs.api import Api
+from onetrip_infra.constructs.credentials import Credentials
 from onetrip_infra.constructs.data import DataStores
 from onetrip_infra.constructs.events import EventBus
 from onetrip_infra.constructs.identity import IdentityChange
@@ -49,6 +50,10 @@ class OnetripStack(Stack):
         )
         self.petitions = PetitionWorkflow(
             self, "PetitionWorkflow", defaults=self.defaults, data=self.data, bus=self.bus,
+            api=self.api,
+        )  # fmt: skip
+        self.credentials = Credentials(
+            self, "Credentials", defaults=self.defaults, data=self.data, bus=self.bus,
             api=self.api,
         )  # fmt: skip
         # Last: it watches what the capabilities above created.

@@ -1,4 +1,4 @@
-"""`onetrip` — the local runtime's command line: local, token, remind, ops."""
+"""`onetrip` — the local runtime's command line: local, token, remind, ops, wallet."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from typing import Any
 
 from onetrip_ops import cli as ops_cli
 
+from onetrip_local import wallet_cli
 from onetrip_local.tokens import mint
 
 DEFAULT_PORT = 3000
@@ -57,10 +58,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     remind.add_argument("--url", default=f"http://127.0.0.1:{DEFAULT_PORT}")
 
     ops_cli.add_parser(commands)
+    wallet_cli.add_parser(commands)
 
     args = parser.parse_args(argv)
     if args.command == "ops":
         return ops_cli.run(args)
+    if args.command == "wallet":
+        return wallet_cli.run(args)
     if args.command == "token":
         print(
             mint(

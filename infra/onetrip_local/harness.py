@@ -25,6 +25,7 @@ from typing import Any
 import boto3
 
 from onetrip_local.apigw import ApiResult, HttpRequest, serve_request
+from onetrip_local.cdn import serve_static
 from onetrip_local.esm import receive_batch, run_batch
 from onetrip_local.moto_server import MotoServer
 from onetrip_local.provision import EventSourceMapping, FunctionSpec, Options, Topology, provision
@@ -140,6 +141,12 @@ class LocalCloud:
             return next(iter(machines.values()))
         return machines[self._lookup(machines, name or "")]
 
+    def bucket(self, name: str) -> str:
+        return self.topology.buckets[self._lookup(self.topology.buckets, name)]
+
+    def key_arn(self, name: str) -> str:
+        return self.topology.keys[self._lookup(self.topology.keys, name)]
+
     def secret_arn(self, name: str) -> str:
         return self.topology.secrets[self._lookup(self.topology.secrets, name)]
 
@@ -212,6 +219,9 @@ class LocalCloud:
             request_headers.setdefault("content-length", str(len(data)))
         request_headers.setdefault("host", "127.0.0.1")
         request = HttpRequest(method, path, query, request_headers, data)
+        static = serve_static(request, self.topology.static_routes, self.boto("s3"))
+        if static is not None:
+            return static
         return serve_request(
             request, self.topology.routes, verifier=self.verifier, invoke=self.invoke,
             account=self.topology.account, claims=claims,

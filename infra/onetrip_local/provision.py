@@ -36,7 +36,6 @@ IGNORED_TYPES = frozenset(
         "AWS::Logs::LogGroup",
         "AWS::Logs::MetricFilter",
         "AWS::Logs::ResourcePolicy",
-        "AWS::KMS::Key",
         "AWS::KMS::Alias",
         "AWS::CloudWatch::Alarm",
         "AWS::CloudWatch::Dashboard",
@@ -53,8 +52,20 @@ IGNORED_TYPES = frozenset(
         "AWS::Cognito::UserPoolGroup",
         "AWS::Cognito::UserPoolDomain",
         "AWS::Scheduler::ScheduleGroup",
+        "AWS::S3::BucketPolicy",
+        "AWS::CloudFront::OriginAccessControl",
+        "AWS::CloudFront::CloudFrontOriginAccessIdentity",
+        "AWS::CloudFront::CachePolicy",
     }
 )
+
+
+def is_ignored(resource: Mapping[str, Any]) -> bool:
+    """Ignored types, and symmetric KMS keys (encryption at rest has no local meaning).
+    Signing keys are real moto keys: the issuer signs with KMS locally as in AWS."""
+    if resource["Type"] == "AWS::KMS::Key":
+        return resource.get("Properties", {}).get("KeyUsage") != "SIGN_VERIFY"
+    return resource["Type"] in IGNORED_TYPES
 
 
 @dataclass(frozen=True)
@@ -130,6 +141,17 @@ class Route:
         return self.authorizer is None
 
 
+@dataclass(frozen=True)
+class StaticRoute:
+    """A CloudFront behaviour served from an S3 bucket (no Lambda): `path_pattern` as
+    CloudFront matches it, the object key being `origin_path` + the request path."""
+
+    logical_id: str
+    path_pattern: str
+    bucket: str
+    origin_path: str = ""
+
+
 @dataclass
 class Topology:
     region: str
@@ -147,6 +169,9 @@ class Topology:
     schedules: list[Schedule] = field(default_factory=list)
     routes: list[Route] = field(default_factory=list)
     authorizers: dict[str, Authorizer] = field(default_factory=dict)
+    buckets: dict[str, str] = field(default_factory=dict)  # logical id -> bucket name
+    keys: dict[str, str] = field(default_factory=dict)  # logical id -> KMS key ARN
+    static_routes: list[StaticRoute] = field(default_factory=list)
     ignored: dict[str, str] = field(default_factory=dict)  # logical id -> type
     paths: dict[str, str] = field(default_factory=dict)  # logical id -> aws:cdk:path
 
@@ -182,7 +207,7 @@ def check_types(template: Template) -> None:
     unknown = [
         f"{lid} ({res['Type']})"
         for lid, res in template.get("Resources", {}).items()
-        if res["Type"] not in _PROVISIONERS and res["Type"] not in IGNORED_TYPES
+        if res["Type"] not in _PROVISIONERS and not is_ignored(res)
     ]
     if unknown:
         raise TemplateError(
@@ -211,7 +236,7 @@ def provision(
 
     # Ignored resources first: others may Ref/GetAtt them (a role ARN, a key id).
     for lid, res in resources.items():
-        if res["Type"] in IGNORED_TYPES:
+        if is_ignored(res):
             topology.ignored[lid] = res["Type"]
             resolver.refs[lid] = _fake_id(lid, res["Type"], region)
             resolver.attrs[lid] = _FakeAttributes(lid, res["Type"], resolver)
@@ -592,7 +617,73 @@ def _route(ctx: _Context) -> None:
     ctx.publish(ctx.lid)
 
 
+def _kms_key(ctx: _Context) -> None:
+    """A signing key (symmetric keys are ignored, see is_ignored): moto signs ECDSA."""
+    p = ctx.props
+    tags = [{"TagKey": t["Key"], "TagValue": t["Value"]} for t in p.get("Tags", [])]
+    metadata = ctx.client("kms").create_key(
+        KeySpec=p.get("KeySpec", "SYMMETRIC_DEFAULT"),
+        KeyUsage=p["KeyUsage"],
+        Description=p.get("Description", ctx.lid),
+        **({"Tags": tags} if tags else {}),
+    )["KeyMetadata"]
+    ctx.topology.keys[ctx.lid] = metadata["Arn"]
+    ctx.publish(metadata["KeyId"], Arn=metadata["Arn"], KeyId=metadata["KeyId"])
+
+
+def _bucket(ctx: _Context) -> None:
+    p = ctx.props
+    name = p.get("BucketName") or _local_name(ctx, 63).lower()
+    s3 = ctx.client("s3")
+    if ctx.resolver.region == "us-east-1":
+        s3.create_bucket(Bucket=name)
+    else:
+        s3.create_bucket(
+            Bucket=name, CreateBucketConfiguration={"LocationConstraint": ctx.resolver.region}
+        )
+    ctx.topology.buckets[ctx.lid] = name
+    suffix = ctx.resolver.url_suffix
+    ctx.publish(
+        name,
+        Arn=f"arn:{ctx.resolver.partition}:s3:::{name}",
+        DomainName=f"{name}.s3.{suffix}",
+        RegionalDomainName=f"{name}.s3.{ctx.resolver.region}.{suffix}",
+    )
+
+
+def _distribution(ctx: _Context) -> None:
+    """Behaviours with an S3 origin become static routes of the local API; the default
+    behaviour must forward to the HTTP API, which the local API is."""
+    config = ctx.props["DistributionConfig"]
+    origins = {o["Id"]: o for o in config.get("Origins", [])}
+    buckets = {
+        f"{name}.s3.{ctx.resolver.region}.{ctx.resolver.url_suffix}": name
+        for name in ctx.topology.buckets.values()
+    }
+    default = origins[config["DefaultCacheBehavior"]["TargetOriginId"]]
+    if ".execute-api." not in str(default["DomainName"]):
+        raise TemplateError("only distributions in front of the HTTP API are emulated")
+    for behaviour in config.get("CacheBehaviors", []):
+        origin = origins[behaviour["TargetOriginId"]]
+        bucket = buckets.get(str(origin["DomainName"]))
+        if bucket is None:
+            raise TemplateError(f"behaviour {behaviour['PathPattern']}: only S3 origins")
+        ctx.topology.static_routes.append(
+            StaticRoute(
+                logical_id=ctx.lid,
+                path_pattern=behaviour["PathPattern"],
+                bucket=bucket,
+                origin_path=str(origin.get("OriginPath", "")),
+            )
+        )
+    domain = f"{ctx.lid.lower()}.cloudfront.local"
+    ctx.publish(domain, DomainName=domain, Id=ctx.lid)
+
+
 _PROVISIONERS: dict[str, Callable[[_Context], None]] = {
+    "AWS::KMS::Key": _kms_key,
+    "AWS::S3::Bucket": _bucket,
+    "AWS::CloudFront::Distribution": _distribution,
     "AWS::DynamoDB::Table": _table,
     "AWS::SQS::Queue": _queue,
     "AWS::Events::EventBus": _event_bus,

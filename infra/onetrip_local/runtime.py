@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -15,6 +16,7 @@ from typing import Any
 import boto3
 
 from onetrip_local.apigw import ApiResult, HttpRequest, problem_result, serve_request
+from onetrip_local.cdn import serve_static
 from onetrip_local.moto_server import MotoServer
 from onetrip_local.pollers import Poller
 from onetrip_local.provision import Options, Topology, check_types, provision
@@ -89,6 +91,12 @@ class LocalRuntime:
         threading.Thread(target=self.http.serve_forever, name="http", daemon=True).start()
         return f"http://127.0.0.1:{self.port}"
 
+    @functools.cached_property
+    def _s3(self) -> Any:
+        return boto3.client(  # type: ignore[call-overload]
+            "s3", endpoint_url=self.moto.endpoint_url, region_name=self.options.region
+        )
+
     def _sqs(self) -> Any:
         return boto3.client(  # type: ignore[call-overload]
             "sqs", endpoint_url=self.moto.endpoint_url, region_name=self.options.region
@@ -111,6 +119,9 @@ class LocalRuntime:
     # -- HTTP -----------------------------------------------------------------------------
 
     def _api(self, request: HttpRequest) -> ApiResult:
+        static = serve_static(request, self.topology.static_routes, self._s3)
+        if static is not None:
+            return static
         return serve_request(
             request, self.topology.routes, verifier=self.verifier, invoke=self.pool.invoke,
             account=self.topology.account,
@@ -156,6 +167,11 @@ class LocalRuntime:
             "schedules": [f"{s.name}: {s.expression} → {s.function}" for s in t.schedules],
             "stateMachines": t.state_machines,
             "buses": t.buses,
+            "buckets": t.buckets,
+            "keys": t.keys,
+            "staticRoutes": [
+                f"{r.path_pattern} → s3://{r.bucket}{r.origin_path}" for r in t.static_routes
+            ],  # fmt: skip
             "ignored": sorted(f"{lid} ({type_})" for lid, type_ in t.ignored.items()),
         }
 

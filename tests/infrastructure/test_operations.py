@@ -24,9 +24,11 @@ FUNCTIONS = {
     "PersonsApi", "IdentityChangesApi", "AgenciesApi", "DocsApi", "OutboxRelay",
     "PetitionsApi", "TasksApi", "StatsApi", "TaskOpener", "ReminderSweep",
     *(f"LinkedUpdate{pascal(a)}" for a in AGENCIES),
+    "CredentialsApi", "IssuerApi", "CredentialChain", "StatusListSweep",
 }  # fmt: skip
 QUEUES = {f"LinkedUpdates-{a.value}": f"{pascal(a)}" for a in AGENCIES} | {
-    "PetitionTasks": "PetitionTask"
+    "PetitionTasks": "PetitionTask",
+    "CredentialChain": "CredentialChain",
 }
 SIX_MONTHS_DAYS = 180  # Cybersecurity Law art. 21: no less than six months
 
@@ -68,6 +70,7 @@ def expected_alarm_names() -> set[str]:
     names = {"Api-Fault-Rate-Critical", "Api-Latency-P99-Warning"}
     names |= {f"{f}-Fault-Count-Critical" for f in FUNCTIONS}
     names |= {"OutboxRelay-Usage-Count-Critical", "ReminderSweep-Usage-Count-Critical"}
+    names |= {"StatusListSweep-Usage-Count-Critical"}
     for queue in QUEUES:
         names |= {
             f"{queue}-Queue-Message-Age-Max-Warning",

@@ -83,9 +83,21 @@ MATRIX: list[Row] = [
     ("POST", "/tasks/tsk_unknown/completion", {}, _each(404, *WORKERS)),
     ("GET", "/stats/petitions?from=2026-01-01&to=2026-01-31", None,
      _each(200, "ops", "petition_office", "leader")),
+    ("GET", "/credential-types", None, _each(200, *ROLES)),  # any token
+    ("POST", "/credentials", {}, _each(422, "citizen", "clerk")),
+    ("GET", "/credentials", None, {"citizen": 200}),
+    ("GET", "/credentials/cred_unknown", None, _each(404, "citizen", "registrar")),
+    ("POST", "/credentials/cred_unknown/revocation", {},
+     _each(422, "citizen", "registrar", "issuer_admin")),
+    ("POST", "/issuer-keys/rotation", None, {"issuer_admin": 201}),
 ]
 # fmt: on
-PUBLIC = [("GET", "/health"), ("GET", "/openapi.json"), ("GET", "/docs")]
+PUBLIC = [
+    ("GET", "/health"),
+    ("GET", "/openapi.json"),
+    ("GET", "/docs"),
+    ("GET", "/.well-known/jwt-vc-issuer"),
+]
 
 
 def _bearer(token: str) -> dict[str, str]:
@@ -193,6 +205,7 @@ def _as_template(route_key: str) -> str:
         "/agencies/water": "/agencies/{agency}",
         "/petitions/{other_petition}": "/petitions/{petitionId}",
         "/tasks/tsk_unknown": "/tasks/{taskId}",
+        "/credentials/cred_unknown": "/credentials/{credentialId}",
     }
     for concrete, template in names.items():
         route_key = route_key.replace(concrete, template)

@@ -7,6 +7,7 @@ fails when the two drift apart.
 from __future__ import annotations
 
 import importlib
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.event_handler.openapi.swagger_ui import html as swagger_ui
 
 from onetrip.api.app import API_TITLE, API_VERSION, make_api
+from onetrip.api.routes.credentials import STATIC_PATHS
 
 # Every route module of the public API, in the order they appear in the document.
 ROUTE_MODULES = (
@@ -23,12 +25,15 @@ ROUTE_MODULES = (
     "petitions",
     "tasks",
     "stats",
+    "credentials",
+    "issuer",
     "docs",
 )
 
 _DESCRIPTION = (
     "onetrip: 最多跑一次 public-security services — identity chain change "
-    "(公民身份信息连锁变更) and petition handling (一案三评八步法). Errors are RFC 9457 "
+    "(公民身份信息连锁变更), petition handling (一案三评八步法) and e-certificates in a "
+    "citizen wallet (无证明城市, SD-JWT VC). Errors are RFC 9457 "
     "application/problem+json. ID numbers never appear in URLs. Each operation's "
     "`x-roles` lists the roles (`cognito:groups`) that may call it: any other caller gets "
     "403 before the body is read."
@@ -41,13 +46,16 @@ def openapi_json() -> str:
         importlib.import_module(f"onetrip.api.routes.{name}").router for name in ROUTE_MODULES
     ]
     app = make_api(*routers)
-    return app.get_openapi_json_schema(
+    schema = app.get_openapi_json_schema(
         title=API_TITLE,
         version=API_VERSION,
         description=_DESCRIPTION,
         security_schemes={"jwt": HTTPBearer(bearerFormat="JWT")},
         security=[{"jwt": []}],
     )
+    document = json.loads(schema)
+    document["paths"].update(STATIC_PATHS)
+    return json.dumps(document, indent=2, ensure_ascii=False)
 
 
 @lru_cache(maxsize=1)

@@ -87,6 +87,13 @@ class RegistryStore:
         """Optimistic write: only if nobody changed the person since `expected_version`."""
         return Write.put("person", self._person(person), self.persons.version == expected_version)
 
+    def check_version(self, person_id: str, version: int) -> Write:
+        """A transaction part that holds only while the person is still at `version`."""
+        persons = self.persons
+        return Write.check(
+            "registry_version", persons(_person_pk(person_id), PROFILE), persons.version == version
+        )
+
     def audit(
         self, person_id: str, *, at: str, application_id: str, entry: dict[str, Any]
     ) -> Write:

@@ -111,7 +111,7 @@ class Api(Construct):
         public: bool = False,
     ) -> list[aws_apigatewayv2.HttpRoute]:
         """Route `(method, path)` pairs to a function; `public` skips the JWT authorizer
-        (only for health and API docs)."""
+        (only for health, API docs and issuer metadata)."""
         key = function.node.path
         integration = self._integrations.get(key)
         if integration is None:
@@ -133,7 +133,7 @@ class Api(Construct):
                         route,
                         "APIG4",
                         f"{method} {path} is public by design (liveness probe / API "
-                        "documentation); it serves no personal data.",
+                        "documentation / issuer public keys); it serves no personal data.",
                     )
             created += added
         return created

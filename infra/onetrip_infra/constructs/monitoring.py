@@ -54,7 +54,12 @@ API_P99 = Duration.seconds(3)
 # nothing older than 5.5 minutes, so an older item was missed by a sweep at least once.
 OUTBOX_AGE_ALARM = Duration.minutes(6)
 # A sweep that did not run for three of its intervals is not running.
-SWEEP_SILENCE = {"OutboxRelay": Duration.minutes(15), "ReminderSweep": Duration.minutes(45)}
+SWEEP_SILENCE = {
+    "OutboxRelay": Duration.minutes(15),
+    "ReminderSweep": Duration.minutes(45),
+    # Runs every minute; it is what keeps a missed status-list publish under 60 s.
+    "StatusListSweep": Duration.minutes(5),
+}
 
 _ANY = ErrorCountThreshold(max_error_count=0)
 _SUM = aws_cloudwatch.Stats.SUM
@@ -115,6 +120,7 @@ class Monitoring(Construct):
         self._identity(stack)
         self._linked_updates(stack)
         self._petitions(stack)
+        self._credentials(stack)
         self._other_functions(stack)
         self._business(stack)
 
@@ -171,6 +177,13 @@ class Monitoring(Construct):
             self.facade.monitor_dynamo_table(
                 table=stack.data.tables[name], alarm_friendly_name=name
             )
+
+    def _credentials(self, stack: OnetripStack) -> None:
+        credentials = stack.credentials
+        self.facade.add_large_header("E-certificates (无证明城市)")
+        self._queue(credentials.queue, credentials.dead_letters, "CredentialChain")
+        self._function(credentials.chain_function)
+        self._sweep(credentials.sweep_function, "StatusListSweep")
 
     def _other_functions(self, stack: OnetripStack) -> None:
         """Functions other capabilities add later (e-certificates, status lists) are
