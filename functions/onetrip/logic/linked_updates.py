@@ -8,6 +8,7 @@ nothing to do and can never roll a record back.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,7 +57,9 @@ def apply(stores: LinkedStores, agency: Agency, application_id: str, person_id: 
         logger.warning("no linked update for this agency", extra={"applicationId": application_id})
         return "ignored"
     if link.status in FINAL_LINK:
-        return str(link.status)  # a duplicate delivery: already settled
+        # A redelivery: the first delivery may have died before the completion check.
+        complete_if_final(stores, application_id)
+        return str(link.status)
     person = stores.registry.get_person(person_id)
     if person is None:
         raise LookupError("person not in the registry")
@@ -75,7 +78,9 @@ def apply(stores: LinkedStores, agency: Agency, application_id: str, person_id: 
         transact(writes)
     except TransactionCancelled as cancelled:
         if cancelled.failed == [f"link:{agency}"]:
-            return "duplicate"  # a concurrent delivery settled it first
+            # A concurrent delivery settled it first, and may die before completing.
+            complete_if_final(stores, application_id)
+            return "duplicate"
         raise RecordChangedMeanwhile(",".join(cancelled.failed)) from cancelled
     complete_if_final(stores, application_id)
     return status
@@ -128,7 +133,8 @@ def _find(records: AgencyRecordStore, agency: Agency, person: Person) -> dict[st
 def give_up(stores: LinkedStores, agency: Agency, application_id: str, deliveries: int) -> None:
     """The queue gave up on this delivery (it reached the DLQ): the update has failed."""
     last = stores.applications.last_error(application_id, agency) or "unknown error"
-    try:
+    # Settled meanwhile (e.g. a retry succeeded, perhaps dying before completing): fine.
+    with suppress(TransactionCancelled):
         transact(
             [
                 stores.applications.settle_link(
@@ -142,8 +148,6 @@ def give_up(stores: LinkedStores, agency: Agency, application_id: str, deliverie
                 )
             ]
         )
-    except TransactionCancelled:
-        return  # settled meanwhile (e.g. a retry already succeeded)
     complete_if_final(stores, application_id)
 
 
