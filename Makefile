@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 export PATH := $(BIN):$(PATH)
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: install run test lint typecheck synth layer bench openapi clean
+.PHONY: install run test soak lint typecheck synth layer bench openapi clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -21,6 +21,10 @@ run: install
 
 test: install
 	$(BIN)/pytest -q
+
+# The long reliability runs (500-change storm and chaos); they print their figures.
+soak: install
+	$(BIN)/pytest -q -s -m soak
 
 lint: install
 	$(BIN)/ruff check functions infra tests
