@@ -20,7 +20,7 @@ REF     ?= main
 export CDK_DISABLE_CLI_TELEMETRY := true
 CDK_FLAGS := --context stage=$(STAGE) $(CONTEXT) --output $(CDK_OUT) --no-notices
 
-.PHONY: install run test lint typecheck synth diff deploy baseline cdk-cli layer bench openapi clean
+.PHONY: install run test soak lint typecheck synth diff deploy baseline cdk-cli layer bench openapi clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -35,6 +35,10 @@ run: install
 
 test: install
 	$(BIN)/pytest -q
+
+# The long reliability runs (500-change storm and chaos); they print their figures.
+soak: install
+	$(BIN)/pytest -q -s -m soak
 
 lint: install
 	$(BIN)/ruff check functions infra tests

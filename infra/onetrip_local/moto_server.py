@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
+import threading
 import urllib.request
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from moto.server import ThreadedMotoServer
 
@@ -21,6 +25,9 @@ class MotoServer:
         keep_aws_sign_rules()
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         self._server.start()
+        wsgi = self._server._server
+        assert wsgi is not None
+        wsgi.app = _OneDynamoRequestAtATime(wsgi.app)
         host, self.port = self._server.get_host_and_port()
         self.endpoint_url = f"http://127.0.0.1:{self.port}"
         # Step Functions service integrations (sqs:sendMessage, dynamodb:putItem, …) call
@@ -49,3 +56,52 @@ class MotoServer:
 
     def stop(self) -> None:
         self._server.stop()
+
+
+class _OneDynamoRequestAtATime:
+    """DynamoDB runs each request atomically; moto applies a TransactWriteItems item by
+    item (and restores a snapshot on failure), so two concurrent transactions can both
+    pass their conditions or undo each other. Serialising DynamoDB requests (never the
+    long-polling SQS ones) restores per-request atomicity for concurrency tests.
+
+    DynamoDB also answers a repeated TransactWriteItems with the same ClientRequestToken
+    (botocore sets one and resends it after a read timeout) with the first outcome
+    instead of applying it again; moto ignores the token, so that is done here too.
+    """
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+        self._outcomes: dict[str, tuple[str, list[tuple[str, str]], bytes]] = {}
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
+        if not target.startswith("DynamoDB_"):
+            return self._app(environ, start_response)
+        with self._lock:
+            token = _transaction_token(environ) if target.endswith(".TransactWriteItems") else ""
+            if token in self._outcomes:
+                status, headers, body = self._outcomes[token]
+                start_response(status, headers)
+                return [body]
+            seen: list[Any] = []
+
+            def keep(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
+                seen[:] = [status, headers]
+                return start_response(status, headers, *args)
+
+            body = b"".join(self._app(environ, keep))
+            if token:
+                self._outcomes[token] = (seen[0], seen[1], body)
+            return [body]
+
+
+def _transaction_token(environ: dict[str, Any]) -> str:
+    """The request's ClientRequestToken; the body is put back for moto to read."""
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    raw = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(raw)
+    try:
+        return str(json.loads(raw or b"{}").get("ClientRequestToken") or "")
+    except ValueError:
+        return ""

@@ -1,8 +1,9 @@
 """A function's worker process: imports the handler once, then serves invocations.
 
-Protocol: one JSON request per line on stdin, one JSON reply per line on a private copy
-of stdout. The real stdout is pointed at stderr so the function's logs (Powertools writes
-JSON lines to stdout) reach the console without corrupting the protocol. End of stdin —
+Protocol: a `{"ready": ...}` line once the handler is imported (the init phase), then
+one JSON request per line on stdin, one JSON reply per line on a private copy of stdout.
+The real stdout is pointed at stderr so the function's logs (Powertools writes JSON
+lines to stdout) reach the console without corrupting the protocol. End of stdin —
 including the runtime dying — ends the worker.
 """
 
@@ -23,13 +24,30 @@ def main() -> None:
     replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
-    module_name, _, attr = os.environ["ONETRIP_LOCAL_HANDLER"].rpartition(".")
-    handler = getattr(importlib.import_module(module_name), attr)
+    handler, init_error = _init()
+    # Like Lambda's init phase: the cold import is over before any invocation's timeout
+    # starts counting, so a slow import on a busy machine is not a function timeout.
+    replies.write(json.dumps({"ready": init_error is None}) + "\n")
+    replies.flush()
     for line in sys.stdin:
         request = json.loads(line)
-        reply = _invoke(handler, request)
+        reply = init_error or _invoke(handler, request)
         replies.write(json.dumps(reply, default=str) + "\n")
         replies.flush()
+
+
+def _init() -> tuple[Any, dict[str, Any] | None]:
+    module_name, _, attr = os.environ["ONETRIP_LOCAL_HANDLER"].rpartition(".")
+    try:
+        return getattr(importlib.import_module(module_name), attr), None
+    except Exception as error:  # noqa: BLE001 - reported on every invocation, as Lambda does
+        traceback.print_exc()
+        return None, {
+            "ok": False,
+            "errorType": "Runtime.ImportModuleError",
+            "errorMessage": f"{type(error).__name__}: {error}",
+            "trace": traceback.format_exc(),
+        }
 
 
 def _invoke(handler: Any, request: dict[str, Any]) -> dict[str, Any]:

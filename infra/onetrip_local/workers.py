@@ -24,6 +24,9 @@ from onetrip_local.template import REPO_ROOT
 from onetrip_local.triggers import LambdaContext
 
 _PASSED_THROUGH = ("PATH", "HOME", "LANG", "TMPDIR", "TZ")
+# Generous on purpose: on a loaded machine a cold import can take many seconds; the
+# function's own timeout starts only once it is done.
+INIT_TIMEOUT_SECONDS = 120
 
 
 class InvocationError(Exception):
@@ -53,6 +56,7 @@ class Worker:
         self._invocations = 0
         self._starts = 0
         self._pause_next: list[float] = []
+        self._initialised = False
 
     def start(self) -> None:
         """Start the process (imports happen in the background: a warm-up)."""
@@ -65,6 +69,7 @@ class Worker:
             bufsize=1,
         )
         self._starts += 1
+        self._initialised = False
 
     def pause_next(self, seconds: float, times: int = 1) -> None:
         self._pause_next.extend([seconds] * times)
@@ -75,6 +80,7 @@ class Worker:
                 self.start()
             process = self._process
             assert process is not None and process.stdin and process.stdout
+            self._await_init(process.stdout)
             context = LambdaContext.for_function(self.spec)
             request = {
                 "event": event,
@@ -104,6 +110,17 @@ class Worker:
         if not reply["ok"]:
             raise InvocationError(reply["errorType"], reply["errorMessage"], reply["trace"])
         return reply["result"]
+
+    def _await_init(self, stdout: IO[str]) -> None:
+        """Wait out the cold import (Lambda's init phase, timed apart from invocations)."""
+        if self._initialised:
+            return
+        line = self._read_reply(stdout, INIT_TIMEOUT_SECONDS)
+        if not line:
+            self._kill()
+            self.start()
+            raise InvocationError("Runtime.InitError", "the worker did not finish its init")
+        self._initialised = True  # an import error is answered per invocation
 
     @staticmethod
     def _read_reply(stdout: IO[str], timeout: float) -> str | None:

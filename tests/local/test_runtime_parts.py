@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -13,7 +14,7 @@ from onetrip_local.harness import LocalCloud
 from onetrip_local.pollers import Poller
 from onetrip_local.provision import Schedule
 from onetrip_local.scheduler import Scheduler
-from onetrip_local.workers import InvocationError, WorkerPool
+from onetrip_local.workers import InvocationError, Worker, WorkerPool
 
 from tests.local.probe_stack import PROBE_CODE
 
@@ -104,3 +105,29 @@ def test_the_scheduler_fires_a_schedule_on_time_with_its_instant() -> None:
 
     # Then the target was invoked once, with the scheduled instant as the event's time
     assert [(fn, event["time"]) for fn, event in fired] == [("Ticker", f"{at.isoformat()}Z")]
+
+
+def _slow_import_worker(probe: LocalCloud, **env: str) -> Worker:
+    # A 1 s timeout and a 2 s import: the import must not count against the timeout.
+    spec = dataclasses.replace(probe.function("Ticker"), handler="slow_import.handler", timeout=1)
+    (pool_env,) = _pool(probe, "Ticker").workers.values()
+    return Worker(spec, {**pool_env._env, "ONETRIP_LOCAL_HANDLER": spec.handler, **env})
+
+
+def test_a_cold_import_longer_than_the_timeout_is_init_not_a_timeout(probe: LocalCloud) -> None:
+    worker = _slow_import_worker(probe, PROBE_IMPORT_SECONDS="2")
+    try:
+        assert worker.invoke({"n": 1}) == {"received": {"n": 1}}
+        assert worker.status().restarts == 0
+    finally:
+        worker.stop()
+
+
+def test_an_import_error_is_reported_on_every_invocation(probe: LocalCloud) -> None:
+    worker = _slow_import_worker(probe, PROBE_IMPORT_FAILS="1")
+    try:
+        for _ in range(2):
+            with pytest.raises(InvocationError, match="Runtime.ImportModuleError"):
+                worker.invoke({})
+    finally:
+        worker.stop()

@@ -76,7 +76,9 @@ def apply(stores: LinkedStores, agency: Agency, application_id: str, person_id: 
         logger.warning("no linked update for this agency", extra={"applicationId": application_id})
         return "ignored"
     if link.status in FINAL_LINK:
-        return str(link.status)  # a duplicate delivery: already settled
+        # A redelivery: the first delivery may have died before the completion check.
+        complete_if_final(stores, application_id)
+        return str(link.status)
     person = stores.registry.get_person(person_id)
     if person is None:
         raise LookupError("person not in the registry")
@@ -95,7 +97,9 @@ def apply(stores: LinkedStores, agency: Agency, application_id: str, person_id: 
         transact(writes)
     except TransactionCancelled as cancelled:
         if cancelled.failed == [f"link:{agency}"]:
-            return "duplicate"  # a concurrent delivery settled it first
+            # A concurrent delivery settled it first, and may die before completing.
+            complete_if_final(stores, application_id)
+            return "duplicate"
         raise RecordChangedMeanwhile(",".join(cancelled.failed)) from cancelled
     if status == LinkStatus.APPLIED:
         metrics.count(metrics.Metric.LINKED_UPDATES_APPLIED, agency=agency.value)
@@ -165,8 +169,9 @@ def give_up(stores: LinkedStores, agency: Agency, application_id: str, deliverie
             ]
         )
     except TransactionCancelled:
-        return  # settled meanwhile (e.g. a retry already succeeded)
-    metrics.count(metrics.Metric.LINKED_UPDATES_FAILED, agency=agency.value)
+        pass  # settled meanwhile (e.g. a retry succeeded, perhaps dying before completing)
+    else:
+        metrics.count(metrics.Metric.LINKED_UPDATES_FAILED, agency=agency.value)
     complete_if_final(stores, application_id)
 
 
