@@ -18,6 +18,7 @@ from onetrip.api.auth import Caller, Role
 from onetrip.dal.aws import client
 from onetrip.domain import id_number as id_rules
 from onetrip.errors import Conflict
+from onetrip.handlers import wiring
 from onetrip.logic import identity_changes
 from onetrip.logic.identity_changes import ChangeRequest, IdentityStores
 from onetrip.settings import get_settings
