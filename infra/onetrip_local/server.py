@@ -16,6 +16,7 @@ import ipaddress
 import logging
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import urlsplit
 
 from onetrip_local.apigw import ApiResult, HttpRequest, problem_result
@@ -72,6 +73,13 @@ class _Handler(BaseHTTPRequestHandler):
             log.error("%s %s failed:\n%s", self.command, self.path, result.error)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
+
+    def __getattr__(self, name: str) -> Any:
+        # Any other method (TRACE, QUERY, …) is routed like API Gateway routes it (no
+        # route matches: its JSON 404), not http.server's 501 HTML page.
+        if name.startswith("do_"):
+            return self._handle
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: object) -> None:
         log.info("%s %s", self.address_string(), format % args)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import http.client
+import json
+import threading
 import time
 from typing import Any
 
@@ -9,9 +12,10 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from onetrip_local.apigw import match_route, render_claims
+from onetrip_local.apigw import ApiResult, HttpRequest, match_route, render_claims, serve_request
 from onetrip_local.harness import LocalCloud
 from onetrip_local.provision import Route
+from onetrip_local.server import LocalHttpServer
 from onetrip_local.tokens import KEY_ID, LOCAL_AUDIENCE, LOCAL_ISSUER, mint, private_key_pem
 
 
@@ -116,3 +120,29 @@ def test_array_and_number_claims_are_rendered_as_strings() -> None:
     assert render_claims({"g": ["a", "b"], "exp": 5, "ok": True}) == {
         "g": "[a b]", "exp": "5", "ok": "true"
     }  # fmt: skip
+
+
+@pytest.mark.parametrize("method", ["TRACE", "QUERY", "PROPFIND"])
+def test_methods_no_route_has_get_api_gateways_404_not_a_501_page(
+    probe: LocalCloud, method: str
+) -> None:
+    def api(request: HttpRequest) -> ApiResult:
+        return serve_request(
+            request, probe.topology.routes, verifier=probe.verifier, invoke=probe.invoke,
+            account=probe.topology.account,
+        )  # fmt: skip
+
+    server = LocalHttpServer(0, api, api)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=30)
+        connection.request(method, "/things")
+        response = connection.getresponse()
+        # API Gateway's answer for a route it does not have (as for an unknown path)
+        unknown = probe.api("GET", "/no-such-route")
+        assert response.status == unknown.status == 404
+        assert response.getheader("content-type") == unknown.headers["content-type"]
+        assert json.loads(response.read()) == unknown.json
+    finally:
+        server.shutdown()
+        server.server_close()
