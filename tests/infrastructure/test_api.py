@@ -19,7 +19,7 @@ ROUTES = {
     "GET /openapi.json": "DocsApi",
     "GET /docs": "DocsApi",
 }
-PUBLIC = {"GET /health", "GET /openapi.json", "GET /docs"}
+PUBLIC = {"GET /health", "GET /openapi.json", "GET /docs", "GET /abolished-proofs"}
 
 
 def _routes(synth) -> dict[str, dict]:
@@ -39,7 +39,7 @@ def test_identity_change_routes_are_all_there(synth) -> None:
     assert set(ROUTES) <= set(_routes(synth))
 
 
-def test_only_health_and_docs_are_public(synth) -> None:
+def test_only_health_docs_and_public_notices_are_public(synth) -> None:
     public = {key for key, route in _routes(synth).items() if route["AuthorizationType"] == "NONE"}
 
     assert public == PUBLIC

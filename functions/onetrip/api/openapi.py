@@ -23,6 +23,7 @@ ROUTE_MODULES = (
     "petitions",
     "tasks",
     "stats",
+    "catalogue",
     "docs",
 )
 
