@@ -294,35 +294,30 @@ def _sorted(items: list[dict[str, Any]]) -> list[str]:
     ],
 )
 def test_import_takes_text_csv_only_with_the_header(
-    fresh_cloud: Any, body: str, headers: dict[str, str], status: int
+    cloud: Any, body: str, headers: dict[str, str], status: int
 ) -> None:
-    result = fresh_cloud.api(
+    result = cloud.api(
         "POST", "/abolished-proofs/import", raw_body=body, headers=headers, claims=ADMIN
     )
     assert result.status == status, result.text
 
 
-def test_other_routes_still_refuse_csv(fresh_cloud: Any) -> None:
-    result = fresh_cloud.api(
+def test_other_routes_still_refuse_csv(cloud: Any) -> None:
+    result = cloud.api(
         "POST", "/abolished-proofs", raw_body=HEADER + "\n", headers=CSV, claims=ADMIN
     )
     assert result.status == 415
 
 
-def test_a_non_utf8_csv_is_400(fresh_cloud: Any) -> None:
+def test_a_non_utf8_csv_is_400(cloud: Any) -> None:
     body = (HEADER + "\n户籍证明,海曙区派出所,2019-06-01,依据,none,\n").encode("gb18030")
-    result = fresh_cloud.api(
-        "POST", "/abolished-proofs/import", raw_body=body, headers=CSV, claims=ADMIN
-    )
+    result = cloud.api("POST", "/abolished-proofs/import", raw_body=body, headers=CSV, claims=ADMIN)
     assert result.status == 400
 
 
 @pytest.mark.parametrize("role", ["clerk", "registrar", "citizen", "venue", "ops"])
-def test_only_issuer_admin_edits_and_imports_403_before_the_body(
-    fresh_cloud: Any, role: str
-) -> None:
+def test_only_issuer_admin_edits_and_imports_403_before_the_body(cloud: Any, role: str) -> None:
     who = claims(role)
-    cloud = fresh_cloud
     assert _import(cloud, "not even csv", who).status == 403
     assert cloud.api("POST", "/abolished-proofs", body={"x": 1}, claims=who).status == 403
     assert cloud.api("PUT", "/abolished-proofs/ap_x", body={}, claims=who).status == 403
@@ -330,9 +325,9 @@ def test_only_issuer_admin_edits_and_imports_403_before_the_body(
     assert cloud.api("GET", "/abolished-proofs?q=户籍").status == 200  # search stays public
 
 
-def test_edits_and_imports_need_a_token(fresh_cloud: Any) -> None:
-    assert fresh_cloud.api("POST", "/abolished-proofs", body=_entry()).status == 401
-    assert _import_without_token(fresh_cloud).status == 401
+def test_edits_and_imports_need_a_token(cloud: Any) -> None:
+    assert cloud.api("POST", "/abolished-proofs", body=_entry()).status == 401
+    assert _import_without_token(cloud).status == 401
 
 
 def _import_without_token(cloud: Any) -> Any:
