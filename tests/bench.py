@@ -288,11 +288,46 @@ def main() -> int:
         print(f"estimated cost: ${cost * 1e6:,.2f} per million changes (7 linked updates each)")
         _petitions(cloud, counts, calls)
         _wallet(cloud, counts, calls)
+        catalogue_bench(cloud)
         _print_counts(counts)
         cold_starts()
         return 0
     finally:
         cloud.stop()
+
+
+CATALOGUE_ROWS = 47_580  # issue 9: the proofs the city abolished
+
+
+def catalogue_bench(cloud: LocalCloud, rows: int = CATALOGUE_ROWS) -> None:
+    """Import the demo list (`onetrip catalogue-demo`) through the import logic and store,
+    then search it: first pages of typical queries (rare, common, with an agency)."""
+    from onetrip.dal.catalogue import CatalogueStore
+    from onetrip.domain.catalogue import parse_csv
+    from onetrip.logic import catalogue
+    from onetrip_local.catalogue_demo import csv_text
+
+    store = CatalogueStore(cloud.table("Catalogue"))
+    parsed = parse_csv(csv_text(rows, seed=1))
+    started = time.perf_counter()
+    report = catalogue.import_entries(store, "bench", parsed.entries)
+    seconds = time.perf_counter() - started
+    assert report.imported == rows and not report.rejected
+    queries = [
+        ("无犯罪记录证明", None), ("户籍", None), ("证明", None), ("遗失户籍证明", None),
+        ("居住", "海曙区派出所"), (None, "江北区民政局"), ("同一人身份", None), (None, None),
+    ]  # fmt: skip
+    times: list[float] = []
+    for _ in range(5):
+        for q, agency in queries:
+            started = time.perf_counter()
+            catalogue.search(store, b"bench", q=q, agency=agency, cursor=None)
+            times.append(time.perf_counter() - started)
+    print(
+        f"catalogue: import {rows} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s; "
+        f"search (first page of 20) p50 {statistics.median(times) * 1000:.1f} ms, "
+        f"p95 {_percentile(times, 0.95) * 1000:.1f} ms over {len(times)} searches"
+    )
 
 
 def _petitions(cloud: LocalCloud, counts: dict[str, Counter[str]], calls: Counter[str]) -> None:

@@ -24,6 +24,8 @@ class Settings(BaseModel):
     event_bus_name: str = Field(default="", alias="EVENT_BUS_NAME")
     id_hash_secret_arn: str = Field(default="", alias="ID_HASH_SECRET_ARN")
     state_machine_arn: str = Field(default="", alias="STATE_MACHINE_ARN")
+    catalogue_table: str = Field(default="", alias="CATALOGUE_TABLE")
+    catalogue_cursor_secret_arn: str = Field(default="", alias="CATALOGUE_CURSOR_SECRET_ARN")
     agency: str = Field(default="", alias="AGENCY")
     dead_letter_queue_arn: str = Field(default="", alias="DEAD_LETTER_QUEUE_ARN")
     max_receive_count: int = Field(default=5, alias="MAX_RECEIVE_COUNT")

@@ -8,6 +8,7 @@ from constructs import Construct
 from onetrip_infra.config import FunctionDefaults
 from onetrip_infra.constructs.api import Api
 from onetrip_infra.constructs.credentials import Credentials
+from onetrip_infra.constructs.catalogue import Catalogue
 from onetrip_infra.constructs.data import DataStores
 from onetrip_infra.constructs.events import EventBus
 from onetrip_infra.constructs.identity import IdentityChange
@@ -56,5 +57,8 @@ class OnetripStack(Stack):
             self, "Credentials", defaults=self.defaults, data=self.data, bus=self.bus,
             api=self.api,
         )  # fmt: skip
+        self.catalogue = Catalogue(
+            self, "Catalogue", defaults=self.defaults, data=self.data, api=self.api
+        )
         # Last: it watches what the capabilities above created.
         self.monitoring = Monitoring(self, "Monitoring", stage=stage, stack=self)

@@ -1,4 +1,5 @@
-"""`onetrip` — the local runtime's command line: local, token, remind, ops, wallet."""
+"""`onetrip` — the local runtime's command line: local, token, remind, ops, wallet,
+catalogue-demo."""
 
 from __future__ import annotations
 
@@ -57,6 +58,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     remind.add_argument("--at", required=True, help="the instant, e.g. 2026-03-01T09:00:00Z")
     remind.add_argument("--url", default=f"http://127.0.0.1:{DEFAULT_PORT}")
 
+    demo = commands.add_parser(
+        "catalogue-demo", help="print an invented abolished-proofs CSV for the import"
+    )
+    demo.add_argument("--rows", type=int, default=100)
+    demo.add_argument("--seed", type=int, default=0, help="same seed, same file")
+
     ops_cli.add_parser(commands)
     wallet_cli.add_parser(commands)
 
@@ -76,6 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 district=args.district,
             )  # fmt: skip
         )
+        return 0
+    if args.command == "catalogue-demo":
+        from onetrip_local.catalogue_demo import csv_text
+
+        sys.stdout.write(csv_text(args.rows, args.seed))
         return 0
     if args.command == "remind":
         return _remind(args.url, args.at)

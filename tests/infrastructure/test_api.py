@@ -20,7 +20,13 @@ ROUTES = {
     "GET /docs": "DocsApi",
 }
 # Issuer metadata: verifiers fetch the issuer's public keys without a token (VCR_16).
-PUBLIC = {"GET /health", "GET /openapi.json", "GET /docs", "GET /.well-known/jwt-vc-issuer"}
+PUBLIC = {
+    "GET /health",
+    "GET /openapi.json",
+    "GET /docs",
+    "GET /.well-known/jwt-vc-issuer",
+    "GET /abolished-proofs",
+}
 
 
 def _routes(synth) -> dict[str, dict]:
@@ -40,7 +46,7 @@ def test_identity_change_routes_are_all_there(synth) -> None:
     assert set(ROUTES) <= set(_routes(synth))
 
 
-def test_only_health_docs_and_issuer_metadata_are_public(synth) -> None:
+def test_only_health_docs_issuer_metadata_and_public_notices_are_public(synth) -> None:
     public = {key for key, route in _routes(synth).items() if route["AuthorizationType"] == "NONE"}
 
     assert public == PUBLIC

@@ -22,7 +22,7 @@ from tests.infrastructure.conftest import NO_BUNDLING, Synth, _synth
 AGENCIES = list(Agency)
 FUNCTIONS = {
     "PersonsApi", "IdentityChangesApi", "AgenciesApi", "DocsApi", "OutboxRelay",
-    "PetitionsApi", "TasksApi", "StatsApi", "TaskOpener", "ReminderSweep",
+    "PetitionsApi", "TasksApi", "StatsApi", "TaskOpener", "ReminderSweep", "CatalogueApi",
     *(f"LinkedUpdate{pascal(a)}" for a in AGENCIES),
     "CredentialsApi", "IssuerApi", "CredentialChain", "StatusListSweep",
 }  # fmt: skip

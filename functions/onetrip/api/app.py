@@ -43,6 +43,8 @@ API_VERSION = "1.0.0"
 PUBLIC: list[dict[str, list[str]]] = [{}]
 # The OpenAPI extension in which a route declares the roles that may call it.
 ROLES_EXTENSION = "x-roles"
+# The OpenAPI extension in which a route declares a body that is not JSON (its media type).
+BODY_EXTENSION = "x-body-media-type"
 
 
 def allow(*roles: Role) -> dict[str, Any]:
@@ -53,6 +55,13 @@ def allow(*roles: Role) -> dict[str, Any]:
     in logic. The list is published in the OpenAPI document.
     """
     return {ROLES_EXTENSION: [role.value for role in roles]}
+
+
+def text_body(media_type: str) -> dict[str, Any]:
+    """A route's `openapi_extensions` when its body is text of `media_type` (e.g. a CSV
+    file), not a JSON object: `http_entry` then takes that media type and no other, and
+    hands the route the body as UTF-8 text."""
+    return {BODY_EXTENSION: media_type}
 
 
 def make_api(*routers: Router) -> APIGatewayHttpResolver:
@@ -131,12 +140,17 @@ def http_entry(
     (from handlers/wiring.py) builds what the routes work on, once per settings."""
     app = make_api(*routers)
     gates = route_gates(app)
+    text_bodies = {
+        f"{route.method} {route.openapi_path}": media_type
+        for route in app._static_routes + app._dynamic_routes
+        if (media_type := (route.openapi_extensions or {}).get(BODY_EXTENSION))
+    }
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         try:
             check_route_roles(gates, event)
-            event = json_body_event(event)
+            event = json_body_event(event, text_bodies.get(str(event.get("routeKey"))))
         except _Refused as refused:
             return _proxy_result(refused.response)
         token = _STORES.set(stores(get_settings()) if stores is not None else None)
@@ -194,10 +208,11 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")  # NaN, Infinity: Python accepts them, RFC 8259 not
 
 
-def json_body_event(event: dict[str, Any]) -> dict[str, Any]:
-    """The event with its body as UTF-8 text, once the body is known to be a JSON object.
+def json_body_event(event: dict[str, Any], text_media_type: str | None = None) -> dict[str, Any]:
+    """The event with its body as UTF-8 text, once the body is known to be a JSON object
+    (or, for a route declaring `text_body(media_type)`, text of exactly that media type).
 
-    Every request body of this API is a JSON object (API.md, Conventions). Checked here,
+    Every other request body of this API is a JSON object (API.md, Conventions). Checked here,
     before Powertools parses it, because Powertools would otherwise answer a non-UTF-8
     body, a text/plain or multipart body with a 500, and silently take the first element
     of a JSON array as the object. Raises _Refused with the problem to answer.
@@ -208,13 +223,16 @@ def json_body_event(event: dict[str, Any]) -> dict[str, Any]:
     headers: Mapping[str, str] = event.get("headers") or {}
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
     media_type = content_type.split(";", 1)[0].strip().lower()
-    if media_type not in ("", "application/json"):
-        raise _Refused(unsupported_media_type())
+    accepted = (text_media_type,) if text_media_type else ("", "application/json")
+    if media_type not in accepted:
+        raise _Refused(unsupported_media_type(text_media_type or "application/json"))
     try:
         raw = base64.b64decode(body, validate=True) if event.get("isBase64Encoded") else body
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except (binascii.Error, UnicodeDecodeError):
         raise _Refused(malformed("The request body is not UTF-8 text.")) from None
+    if text_media_type:
+        return {**event, "body": text, "isBase64Encoded": False}
     try:
         parsed = json.loads(text, parse_constant=_refuse_constant)
     except (ValueError, RecursionError):

@@ -27,6 +27,7 @@ ROUTE_MODULES = (
     "stats",
     "credentials",
     "issuer",
+    "catalogue",
     "docs",
 )
 

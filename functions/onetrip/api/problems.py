@@ -52,10 +52,8 @@ def malformed(detail: str) -> Response:
     return problem(400, "Malformed request", detail)
 
 
-def unsupported_media_type() -> Response:
-    return problem(
-        415, "Unsupported media type", "Send the request body as application/json (UTF-8)."
-    )
+def unsupported_media_type(media_type: str = "application/json") -> Response:
+    return problem(415, "Unsupported media type", f"Send the request body as {media_type} (UTF-8).")
 
 
 def from_domain_error(error: DomainError) -> Response:

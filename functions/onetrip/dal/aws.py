@@ -17,3 +17,10 @@ _CONFIG = Config(retries={"mode": "standard", "max_attempts": 5})
 @cache
 def client(service: str) -> Any:
     return boto3.client(service, config=_CONFIG)  # type: ignore[call-overload]
+
+
+@cache
+def secret_bytes(secret_id: str) -> bytes:
+    """A Secrets Manager secret string as key bytes, read once per process."""
+    response = client("secretsmanager").get_secret_value(SecretId=secret_id)
+    return str(response["SecretString"]).encode()

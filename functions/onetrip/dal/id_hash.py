@@ -9,19 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from functools import lru_cache
 
-from onetrip.dal.aws import client
+from onetrip.dal.aws import secret_bytes
 from onetrip.settings import get_settings
-
-
-@lru_cache(maxsize=4)
-def _key(secret_id: str) -> bytes:
-    response = client("secretsmanager").get_secret_value(SecretId=secret_id)
-    return str(response["SecretString"]).encode()
 
 
 def id_hash(id_number: str) -> str:
     """HMAC-SHA256 of a normalised ID number, hex; stable for the life of the key."""
-    key = _key(get_settings().id_hash_secret_arn)
+    key = secret_bytes(get_settings().id_hash_secret_arn)
     return hmac.new(key, id_number.strip().upper().encode(), hashlib.sha256).hexdigest()

@@ -109,9 +109,11 @@ class Api(Construct):
         routes: Sequence[tuple[str, str]],
         *,
         public: bool = False,
+        public_reason: str = "liveness probe / API documentation",
     ) -> list[aws_apigatewayv2.HttpRoute]:
         """Route `(method, path)` pairs to a function; `public` skips the JWT authorizer
-        (only for health, API docs and issuer metadata)."""
+        (health, API docs, issuer metadata, and public notices such as the abolished-proofs
+        catalogue); `public_reason` says why in the cdk-nag acknowledgement."""
         key = function.node.path
         integration = self._integrations.get(key)
         if integration is None:
@@ -132,8 +134,8 @@ class Api(Construct):
                     acknowledge(
                         route,
                         "APIG4",
-                        f"{method} {path} is public by design (liveness probe / API "
-                        "documentation / issuer public keys); it serves no personal data.",
+                        f"{method} {path} is public by design ({public_reason}); it serves "
+                        "no personal data.",
                     )
             created += added
         return created

@@ -142,7 +142,12 @@ class Credentials(Construct):
             description="Issuer metadata (JWKS) and key rotation",
         )
         api.add_routes(self.issuer_function, ISSUER_ROUTES)
-        api.add_routes(self.issuer_function, ISSUER_PUBLIC_ROUTES, public=True)
+        api.add_routes(
+            self.issuer_function,
+            ISSUER_PUBLIC_ROUTES,
+            public=True,
+            public_reason="issuer public keys, fetched by verifiers without a token (VCR_16)",
+        )
         self._allow_key_creation(self.issuer_function)
 
         self.chain_function = defaults.function(
