@@ -13,7 +13,9 @@ from onetrip_infra.constructs.identity import IdentityChange
 from onetrip_infra.constructs.layer import DependencyLayer
 from onetrip_infra.constructs.linked_updates import LinkedUpdates
 from onetrip_infra.constructs.monitoring import Monitoring
+from onetrip_infra.constructs.notifications import CitizenNotifications
 from onetrip_infra.constructs.petitions import PetitionWorkflow
+from onetrip_infra.constructs.scoreboard import Scoreboard
 from onetrip_infra.stages import STAGES, Stage
 
 
@@ -51,5 +53,12 @@ class OnetripStack(Stack):
             self, "PetitionWorkflow", defaults=self.defaults, data=self.data, bus=self.bus,
             api=self.api,
         )  # fmt: skip
+        self.scoreboard = Scoreboard(
+            self, "Scoreboard", defaults=self.defaults, data=self.data, bus=self.bus,
+            api=self.api, petitions=self.petitions,
+        )  # fmt: skip
+        self.notifications = CitizenNotifications(
+            self, "CitizenNotifications", defaults=self.defaults, data=self.data, bus=self.bus
+        )
         # Last: it watches what the capabilities above created.
         self.monitoring = Monitoring(self, "Monitoring", stage=stage, stack=self)

@@ -14,6 +14,7 @@ from onetrip.api.app import allow, current_caller
 from onetrip.api.auth import Role
 from onetrip.api.responses import READ, WITH_BODY, documented
 from onetrip.dal.id_hash import id_hash
+from onetrip.dal.outbox import Outbox
 from onetrip.dal.petition_workflow import Workflow
 from onetrip.dal.petitions import PetitionStore
 from onetrip.dal.tasks import TaskStore
@@ -40,7 +41,8 @@ _MASKING = (
 @lru_cache(maxsize=1)
 def _store() -> PetitionStore:
     settings = get_settings()
-    return PetitionStore(settings.petitions_table, tasks_table=settings.tasks_table)
+    outbox = Outbox(settings.outbox_table, settings.event_bus_name)
+    return PetitionStore(settings.petitions_table, tasks_table=settings.tasks_table, outbox=outbox)
 
 
 @lru_cache(maxsize=1)

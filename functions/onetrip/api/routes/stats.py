@@ -1,4 +1,8 @@
-"""/stats — petition figures for a period (China Standard Time days, both inclusive)."""
+"""/stats — the bureau's figures for a period (China Standard Time days, both inclusive).
+
+Without `compareTo`, /stats/petitions reads the petitions of the period (unchanged since
+contract v1); with it, and for /stats/identity-changes, the figures come from the
+scoreboard's monthly counters (whole months)."""
 
 from __future__ import annotations
 
@@ -14,8 +18,10 @@ from pydantic import BeforeValidator
 from onetrip.api.app import allow, current_caller
 from onetrip.api.responses import READ, documented
 from onetrip.dal.petitions import PetitionStore
+from onetrip.dal.scoreboard import ScoreboardStore
 from onetrip.domain.petition import utc_now
-from onetrip.logic import stats
+from onetrip.logic import scoreboard, stats
+from onetrip.logic.scoreboard import CompareTo
 from onetrip.settings import get_settings
 
 router = Router()
@@ -38,6 +44,17 @@ def _store() -> PetitionStore:
     return PetitionStore(get_settings().petitions_table)
 
 
+@lru_cache(maxsize=1)
+def _scoreboard() -> ScoreboardStore:
+    return ScoreboardStore(get_settings().scoreboard_table)
+
+
+_COMPARE = (
+    "previous_period (the same number of months just before) or previous_year (the same "
+    "months a year earlier): each figure becomes {value, previous, changePercent}"
+)
+
+
 @router.get(
     "/stats/petitions",
     summary="Petition KPIs for petitions received from..to (ops, petition_office, leader)",
@@ -48,5 +65,45 @@ def _store() -> PetitionStore:
 def petition_stats(
     from_: Annotated[Day, Query(alias="from")],
     to: Annotated[Day, Query()],
+    compare_to: Annotated[CompareTo | None, Query(alias="compareTo", description=_COMPARE)] = None,
 ) -> dict[str, Any]:
-    return stats.petition_stats(_store(), current_caller(router), from_, to, utc_now())
+    caller = current_caller(router)
+    if compare_to is None:
+        return stats.petition_stats(_store(), caller, from_, to, utc_now())
+    return scoreboard.petition_comparison(_scoreboard(), caller, from_, to, compare_to)
+
+
+@router.get(
+    "/stats/identity-changes",
+    summary="Identity-change KPIs for applications submitted in whole months from..to "
+    "(ops, petition_office, leader)",
+    tags=["stats"],
+    openapi_extensions=allow(*stats.READERS),
+    responses=documented(200, "The KPIs of the months, by district and by month", *READ),
+)
+def identity_change_stats(
+    from_: Annotated[Day, Query(alias="from", description="a month's first day")],
+    to: Annotated[Day, Query(description="a month's last day")],
+    compare_to: Annotated[CompareTo | None, Query(alias="compareTo", description=_COMPARE)] = None,
+) -> dict[str, Any]:
+    return scoreboard.identity_changes(_scoreboard(), current_caller(router), from_, to, compare_to)
+
+
+@router.get(
+    "/stats/districts",
+    summary="The district ranking over whole months from..to, best first "
+    "(ops, petition_office, leader)",
+    tags=["stats"],
+    openapi_extensions=allow(*stats.READERS),
+    responses=documented(
+        200,
+        "[{rank, district, score, deductions: [{rule, count, points}]}]: 100 minus the "
+        "points lost by the rules of domain/district_score.py; ties by district name",
+        *READ,
+    ),
+)
+def district_ranking(
+    from_: Annotated[Day, Query(alias="from", description="a month's first day")],
+    to: Annotated[Day, Query(description="a month's last day")],
+) -> list[dict[str, Any]]:
+    return scoreboard.districts(_scoreboard(), current_caller(router), from_, to)
