@@ -23,6 +23,7 @@ AGENCIES = list(Agency)
 FUNCTIONS = {
     "PersonsApi", "IdentityChangesApi", "AgenciesApi", "DocsApi", "OutboxRelay",
     "PetitionsApi", "TasksApi", "StatsApi", "TaskOpener", "ReminderSweep",
+    "ScoreboardConsumer", "Notifier",
     *(f"LinkedUpdate{pascal(a)}" for a in AGENCIES),
 }  # fmt: skip
 QUEUES = {f"LinkedUpdates-{a.value}": f"{pascal(a)}" for a in AGENCIES} | {

@@ -356,3 +356,56 @@ def test_compare_needs_whole_months_and_a_reader(cloud: Any) -> None:
     )  # fmt: skip
     assert bad.status == 422
     assert [e["field"] for e in bad.json["errors"]] == ["compareTo"]
+
+
+def test_district_ranking_follows_the_scoring_rule_and_reruns_alike(
+    board: Any, history: Any
+) -> None:
+    petitions, applications = history
+    path = f"/stats/districts?from={YEARS[1]}-01-01&to={YEARS[1]}-12-31"
+
+    first, again = _get(board, path), _get(board, path)
+
+    assert first == again
+    # Deductions computed here: 1 point per repeat petition, 1 per failed linked update,
+    # 3 per petition not accepted later than 15 days after receipt (信访工作条例 art. 24).
+    lost = {
+        d: sum(p.repeat for p in petitions if p.year == YEARS[1] and p.district == d)
+        + sum(len(a.failed) for a in applications if a.year == YEARS[1] and a.district == d)
+        + 3
+        * sum(
+            p.status == "not_accepted" and p.days_to_close > 15
+            for p in petitions
+            if p.year == YEARS[1] and p.district == d
+        )
+        for d in DISTRICTS
+    }
+    order = sorted(DISTRICTS, key=lambda d: (lost[d], d))
+    assert [(r["rank"], r["district"], r["score"]) for r in first] == [
+        (i, d, 100 - lost[d]) for i, d in enumerate(order, start=1)
+    ]
+
+
+def test_each_outcome_sends_exactly_one_message_without_personal_data(
+    board: Any, history: Any
+) -> None:
+    petitions, applications = history
+    sqs = board.boto("sqs")
+    url = board.queue_url("CitizenInbox")
+    bodies: list[dict[str, Any]] = []
+    while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages"):
+        bodies += [json.loads(m["Body"])["detail"] for m in batch]
+
+    expected = sorted(
+        [f"{p.petition_id}:{p.status}" for p in petitions if p.status != "in_progress"]
+        + [
+            f"{a.application_id}:{'completed_with_failures' if a.failed else 'completed'}"
+            for a in applications
+            if a.tenths_of_hours is not None
+        ]
+    )
+    # The redelivery test above sent a sample of the outcomes again: still one each.
+    assert sorted(b["messageId"] for b in bodies) == expected
+    for body in bodies:
+        assert "330203199003077019" not in json.dumps(body, ensure_ascii=False)
+        assert "样例" not in body["text"]
