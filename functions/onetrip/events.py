@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 IDENTITY_SOURCE = "onetrip.identity"
 PETITION_SOURCE = "onetrip.petitions"
+NOTIFICATION_SOURCE = "onetrip.notifications"
 
 
 class EventDetail(BaseModel):
@@ -34,6 +35,15 @@ class IdentityChanged(EventDetail):
     person_id: str = Field(alias="personId")
     registry_version: int = Field(alias="registryVersion")
     changed_fields: list[str] = Field(alias="changedFields")
+
+
+class IdentityChangeSubmitted(EventDetail):
+    """A clerk filed an application at a window (ids only; the district is on the record)."""
+
+    source: ClassVar[str] = IDENTITY_SOURCE
+    detail_type: ClassVar[str] = "IdentityChangeSubmitted"
+
+    application_id: str = Field(alias="applicationId")
 
 
 class LinkedUpdateRetryRequested(EventDetail):
@@ -85,6 +95,15 @@ class TaskEscalated(EventDetail):
     escalated_to: str = Field(alias="escalatedTo")
 
 
+class PetitionReceived(EventDetail):
+    """A petition was registered (信访件登记); ids only, the facts are on the record."""
+
+    source: ClassVar[str] = PETITION_SOURCE
+    detail_type: ClassVar[str] = "PetitionReceived"
+
+    petition_id: str = Field(alias="petitionId")
+
+
 class PetitionClosed(EventDetail):
     """A petition left the workflow: closed after accountability, or not accepted."""
 
@@ -93,3 +112,19 @@ class PetitionClosed(EventDetail):
 
     petition_id: str = Field(alias="petitionId")
     status: Literal["closed", "not_accepted"]
+
+
+class CitizenMessage(EventDetail):
+    """One message to a citizen about an outcome they wait for. The message service finds
+    the recipient's contact from the reference (personId, petitionId): never an ID number
+    or a name here. `messageId` is the same for every redelivery of the outcome."""
+
+    source: ClassVar[str] = NOTIFICATION_SOURCE
+    detail_type: ClassVar[str] = "CitizenMessage"
+
+    message_id: str = Field(alias="messageId")
+    topic: Literal["identity_change", "petition"]
+    outcome: str
+    reference: str  # applicationId or petitionId
+    person_id: str | None = Field(default=None, alias="personId")
+    text: str

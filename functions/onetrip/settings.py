@@ -21,6 +21,8 @@ class Settings(BaseModel):
     outbox_table: str = Field(default="", alias="OUTBOX_TABLE")
     petitions_table: str = Field(default="", alias="PETITIONS_TABLE")
     tasks_table: str = Field(default="", alias="TASKS_TABLE")
+    notices_table: str = Field(default="", alias="NOTICES_TABLE")
+    scoreboard_table: str = Field(default="", alias="SCOREBOARD_TABLE")
     event_bus_name: str = Field(default="", alias="EVENT_BUS_NAME")
     id_hash_secret_arn: str = Field(default="", alias="ID_HASH_SECRET_ARN")
     state_machine_arn: str = Field(default="", alias="STATE_MACHINE_ARN")

@@ -97,6 +97,25 @@ def dead_letter_queue(scope: Construct, logical_id: str) -> aws_sqs.Queue:
     return queue
 
 
+def consumer_queue(
+    scope: Construct, logical_id: str, dead_letters: aws_sqs.IQueue
+) -> aws_sqs.Queue:
+    """A consumer's queue: SQS-managed SSE (messages carry ids only), TLS only, the
+    visibility the function timeout needs, dead letters after MAX_RECEIVE_COUNT."""
+    queue = aws_sqs.Queue(
+        scope,
+        logical_id,
+        encryption=aws_sqs.QueueEncryption.SQS_MANAGED,
+        enforce_ssl=True,
+        visibility_timeout=QUEUE_VISIBILITY,
+        dead_letter_queue=aws_sqs.DeadLetterQueue(
+            queue=dead_letters, max_receive_count=MAX_RECEIVE_COUNT
+        ),
+    )
+    pin_logical_id(queue, logical_id)
+    return queue
+
+
 def pin_logical_id(construct: Construct, logical_id: str) -> None:
     """Give a resource the stable logical id docs/architecture.md promises (the local
     runtime and the other parts look resources up by these ids)."""

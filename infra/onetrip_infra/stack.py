@@ -7,15 +7,17 @@ from constructs import Construct
 
 from onetrip_infra.config import FunctionDefaults
 from onetrip_infra.constructs.api import Api
-from onetrip_infra.constructs.credentials import Credentials
 from onetrip_infra.constructs.catalogue import Catalogue
+from onetrip_infra.constructs.credentials import Credentials
 from onetrip_infra.constructs.data import DataStores
 from onetrip_infra.constructs.events import EventBus
 from onetrip_infra.constructs.identity import IdentityChange
 from onetrip_infra.constructs.layer import DependencyLayer
 from onetrip_infra.constructs.linked_updates import LinkedUpdates
 from onetrip_infra.constructs.monitoring import Monitoring
+from onetrip_infra.constructs.notifications import CitizenNotifications
 from onetrip_infra.constructs.petitions import PetitionWorkflow
+from onetrip_infra.constructs.scoreboard import Scoreboard
 from onetrip_infra.stages import STAGES, Stage
 
 
@@ -59,6 +61,13 @@ class OnetripStack(Stack):
         )  # fmt: skip
         self.catalogue = Catalogue(
             self, "Catalogue", defaults=self.defaults, data=self.data, api=self.api
+        )
+        self.scoreboard = Scoreboard(
+            self, "Scoreboard", defaults=self.defaults, data=self.data, bus=self.bus,
+            api=self.api, petitions=self.petitions,
+        )  # fmt: skip
+        self.notifications = CitizenNotifications(
+            self, "CitizenNotifications", defaults=self.defaults, data=self.data, bus=self.bus
         )
         # Last: it watches what the capabilities above created.
         self.monitoring = Monitoring(self, "Monitoring", stage=stage, stack=self)

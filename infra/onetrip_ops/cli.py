@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from onetrip_ops import cases, queues
+from onetrip_ops import cases, queues, scoreboard
 from onetrip_ops.target import Target, TargetError
 
 DEFAULT_STUCK_MINUTES = 30
@@ -52,6 +52,14 @@ def add_parser(commands: Any) -> None:
 
     history = verbs.add_parser("history", help="a petition's workflow execution history")
     history.add_argument("petition_id")
+
+    rebuild = verbs.add_parser(
+        "rebuild-scoreboard", help="recompute the scoreboard's counters from the records"
+    )
+    rebuild.add_argument(
+        "--check", action="store_true",
+        help="only compare the live counters with the records (exit 1 if they differ)",
+    )  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -124,12 +132,17 @@ def _history(target: Target, args: argparse.Namespace) -> Any:
     return cases.petition_history(target, args.petition_id)
 
 
+def _rebuild_scoreboard(target: Target, args: argparse.Namespace) -> Any:
+    return scoreboard.rebuild(target, check_only=args.check)
+
+
 _VERBS = {
     "dlqs": _dlqs,
     "redrive": _redrive,
     "retry": _retry,
     "stuck": _stuck,
     "history": _history,
+    "rebuild-scoreboard": _rebuild_scoreboard,
 }
 
 

@@ -23,6 +23,7 @@ AGENCIES = list(Agency)
 FUNCTIONS = {
     "PersonsApi", "IdentityChangesApi", "AgenciesApi", "DocsApi", "OutboxRelay",
     "PetitionsApi", "TasksApi", "StatsApi", "TaskOpener", "ReminderSweep", "CatalogueApi",
+    "ScoreboardConsumer", "Notifier",
     *(f"LinkedUpdate{pascal(a)}" for a in AGENCIES),
     "CredentialsApi", "IssuerApi", "CredentialChain", "StatusListSweep",
 }  # fmt: skip

@@ -9,6 +9,7 @@ Items:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from onetrip.dal.models import Write, bound
@@ -80,6 +81,13 @@ class ApplicationStore:
         headers = self.parts.by_person.query(f"PERSON#{person_id}", scan_index_forward=False)
         found = [self.get(str(h.application_id)) for h in headers]
         return [a for a in found if a is not None]
+
+    def every(self) -> Iterator[Application]:
+        """Every application (a Scan: the scoreboard rebuild only, never a request)."""
+        for header in self.parts.scan(self.parts.sk == "APP"):
+            application = self.get(str(header.application_id))
+            if application is not None:
+                yield application
 
     def _link_item(self, application_id: str, agency: str) -> ApplicationPart | None:
         try:

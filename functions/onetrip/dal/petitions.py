@@ -16,8 +16,10 @@ from pynamodb.expressions.update import Action
 
 from onetrip.dal.models import TransactionCancelled, Write, bound, document, transact
 from onetrip.dal.models.petitions import PetitionItem, TaskItem
+from onetrip.dal.outbox import Outbox
 from onetrip.domain.petition import DueMove
 from onetrip.errors import Conflict, StaleRead
+from onetrip.events import PetitionReceived
 
 _SK = "PETITION"
 _CONDITION_FAILED = "ConditionalCheckFailedException"
@@ -36,12 +38,14 @@ def petitioner_key(id_hash: str) -> str:
 
 
 class PetitionStore:
-    def __init__(self, table: str, *, tasks_table: str = "") -> None:
+    def __init__(self, table: str, *, tasks_table: str = "", outbox: Outbox | None = None) -> None:
         self.model = bound(PetitionItem, table)
         self.tasks = bound(TaskItem, tasks_table) if tasks_table else None
+        self.outbox = outbox
 
     def create(self, petition: Mapping[str, Any]) -> None:
-        """Conflict if a petition with this id exists already."""
+        """Conflict if a petition with this id exists already. With an outbox, the
+        PetitionReceived event commits with the petition (the scoreboard counts it)."""
         item = self.model.from_record(
             {
                 **petition,
@@ -49,6 +53,19 @@ class PetitionStore:
                 "statusKey": status_key(petition["status"]),
             }
         )
+        if self.outbox is not None:
+            event = PetitionReceived(petition_id=petition["petitionId"])
+            outbox_write, outbox_item = self.outbox.entry(event)
+            try:
+                transact(
+                    [Write.put("petition", item, self.model.pk.does_not_exist()), outbox_write]
+                )
+            except TransactionCancelled as cancelled:
+                if "petition" in cancelled.failed:
+                    raise Conflict(detail="This petition exists already.") from None
+                raise
+            self.outbox.publish_quietly([outbox_item])
+            return
         try:
             item.save(condition=self.model.pk.does_not_exist())
         except PutError as error:
@@ -69,6 +86,11 @@ class PetitionStore:
         if received_from and received_to:
             between = self.model.received_at.between(received_from, received_to)
         for item in self.model.by_status.query(status_key(status), between):
+            yield item.to_record()
+
+    def every(self) -> Iterator[dict[str, Any]]:
+        """Every petition (a Scan: the scoreboard rebuild only, never a request)."""
+        for item in self.model.scan(self.model.sk == _SK):
             yield item.to_record()
 
     def by_petitioner(

@@ -167,6 +167,12 @@ class TaskStore:
         for item in self.model.by_escalation.query(escalation_key):
             yield item.to_record()
 
+    def ever_escalated(self) -> Iterator[tuple[str, str]]:
+        """(petitionId, taskId) of every task ever escalated (a Scan: the scoreboard
+        rebuild only, never a request)."""
+        for item in self.model.scan(self.model.escalated == True):  # noqa: E712 - a condition
+            yield item.petition_id, item.task_id
+
     def due_for_reminder(self, now: str) -> Iterator[dict[str, Any]]:
         for shard in range(OPEN_SHARDS):
             due = self.model.remind_at <= now

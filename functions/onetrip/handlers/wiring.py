@@ -17,10 +17,12 @@ from onetrip.dal.outbox import Outbox
 from onetrip.dal.petition_workflow import Workflow
 from onetrip.dal.petitions import PetitionStore
 from onetrip.dal.registry import RegistryStore
+from onetrip.dal.scoreboard import ScoreboardStore
 from onetrip.dal.tasks import TaskStore
 from onetrip.logic.identity_changes import IdentityStores
 from onetrip.logic.linked_updates import LinkedStores
 from onetrip.logic.petition_ports import PetitionStores
+from onetrip.logic.scoreboard import ScoreboardStores, StatsStores
 from onetrip.settings import Settings
 
 _FUNCTIONS_PER_PROCESS = 4  # one in Lambda; a few when tests run functions in-process
@@ -61,18 +63,32 @@ def linked(settings: Settings) -> LinkedStores:
 
 
 @lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
-def petition_records(settings: Settings) -> PetitionStore:
-    """Petitions alone (statistics)."""
-    return PetitionStore(settings.petitions_table)
-
-
-@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
 def petition_workflow(settings: Settings) -> PetitionStores:
     """Petitions, tasks (with the outbox where the function announces events) and the
     workflow."""
     events = outbox(settings) if settings.outbox_table else None
     return PetitionStores(
-        petitions=PetitionStore(settings.petitions_table, tasks_table=settings.tasks_table),
+        petitions=PetitionStore(
+            settings.petitions_table, tasks_table=settings.tasks_table, outbox=events
+        ),
         tasks=TaskStore(settings.tasks_table, settings.petitions_table, events),
         workflow=Workflow(settings.state_machine_arn),
+    )
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def stats(settings: Settings) -> StatsStores:
+    return StatsStores(
+        petitions=PetitionStore(settings.petitions_table),
+        scoreboard=ScoreboardStore(settings.scoreboard_table),
+    )
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def scoreboard(settings: Settings) -> ScoreboardStores:
+    """The Scoreboard consumer and the rebuild: counters and the records they come from."""
+    return ScoreboardStores(
+        scoreboard=ScoreboardStore(settings.scoreboard_table),
+        petitions=PetitionStore(settings.petitions_table),
+        applications=ApplicationStore(settings.applications_table),
     )

@@ -24,7 +24,7 @@ from onetrip.domain.application import Application, LinkStatus, Status
 from onetrip.domain.identity_rules import birth_date_errors, name_errors
 from onetrip.domain.person import Gender, Person, with_changes
 from onetrip.errors import Conflict, FieldError, InvalidInput, NotFound, invalid
-from onetrip.events import IdentityChanged, LinkedUpdateRetryRequested
+from onetrip.events import IdentityChanged, IdentityChangeSubmitted, LinkedUpdateRetryRequested
 from onetrip.logic.persons import find_by_id_number, may_see
 from onetrip.routing import Agency, agencies_for
 
@@ -80,12 +80,16 @@ def submit(stores: IdentityStores, caller: Caller, request: ChangeRequest) -> Ap
         base_version=person.version,
     )
     apps = stores.applications
+    outbox_write, outbox_item = stores.outbox.entry(
+        IdentityChangeSubmitted(application_id=application.application_id)
+    )
     try:
         transact(
             [
                 apps.put_new(application),
                 apps.hold_open(person.person_id, application.application_id),
                 apps.timeline(application.application_id, at=at, event="submitted", by=caller.sub),
+                outbox_write,
             ]
         )
     except TransactionCancelled as cancelled:
@@ -95,6 +99,7 @@ def submit(stores: IdentityStores, caller: Caller, request: ChangeRequest) -> Ap
                 "decision; decide that one first."
             ) from cancelled
         raise
+    stores.outbox.publish_quietly([outbox_item])
     metrics.count(metrics.Metric.APPLICATIONS_SUBMITTED)
     return _reload(stores, application.application_id)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, aws_events
+from collections.abc import Sequence
+
+from aws_cdk import Duration, aws_events, aws_events_targets, aws_sqs
 from constructs import Construct
-from onetrip.events import IDENTITY_SOURCE, PETITION_SOURCE
+from onetrip.events import IDENTITY_SOURCE, PETITION_SOURCE, EventDetail
 
 from onetrip_infra.config import pin_logical_id
 
@@ -29,3 +31,28 @@ class EventBus(Construct):
     @property
     def name(self) -> str:
         return self.bus.event_bus_name
+
+    def route(
+        self,
+        scope: Construct,
+        logical_id: str,
+        events: Sequence[type[EventDetail]],
+        queue: aws_sqs.IQueue,
+        dead_letters: aws_sqs.IQueue,
+        description: str,
+    ) -> aws_events.Rule:
+        """A rule sending `events` (by source and detail type) to `queue`; what the bus
+        cannot deliver lands in `dead_letters`."""
+        rule = aws_events.Rule(
+            scope,
+            logical_id,
+            event_bus=self.bus,
+            event_pattern=aws_events.EventPattern(
+                source=sorted({event.source for event in events}),
+                detail_type=[event.detail_type for event in events],
+            ),
+            targets=[aws_events_targets.SqsQueue(queue, dead_letter_queue=dead_letters)],
+            description=description,
+        )
+        pin_logical_id(rule, logical_id)
+        return rule

@@ -208,10 +208,14 @@ class PetitionWorkflow(Construct):
                 **tables,
                 "ID_HASH_SECRET_ARN": data.id_hash_secret.secret_arn,
                 **workflow,
+                **outbox,
             },
             description="Petitions: register, read, list, search, extend",
         )
         self.petitions.grant_read_write_data(self.petitions_api)
+        # PetitionReceived commits with the petition (the scoreboard counts it).
+        data.outbox.grant_read_write_data(self.petitions_api)
+        bus.bus.grant_put_events_to(self.petitions_api)
         # An extension reads the open tasks and moves the dueAt/remindAt of those the old
         # deadline capped (in its transaction): GetItem and UpdateItem only, no Query/Put/
         # Delete. Both tables share the data key, granted through the Petitions grant.

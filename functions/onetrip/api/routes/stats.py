@@ -1,4 +1,8 @@
-"""/stats — petition figures for a period (China Standard Time days, both inclusive)."""
+"""/stats — the bureau's figures for a period (China Standard Time days, both inclusive).
+
+Without `compareTo`, /stats/petitions reads the petitions of the period (unchanged since
+contract v1); with it, and for /stats/identity-changes, the figures come from the
+scoreboard's monthly counters (whole months)."""
 
 from __future__ import annotations
 
@@ -14,7 +18,9 @@ from onetrip.api.app import allow, current_caller, current_stores
 from onetrip.api.responses import READ, documented
 from onetrip.clock import now
 from onetrip.dal.petitions import PetitionStore
-from onetrip.logic import stats
+from onetrip.dal.scoreboard import ScoreboardStore
+from onetrip.logic import scoreboard, stats
+from onetrip.logic.scoreboard import CompareTo, StatsStores
 
 router = Router()
 
@@ -32,7 +38,17 @@ Day = Annotated[date, BeforeValidator(_calendar_day)]
 
 
 def _store() -> PetitionStore:
-    return cast(PetitionStore, current_stores())
+    return cast(StatsStores, current_stores()).petitions
+
+
+def _scoreboard() -> ScoreboardStore:
+    return cast(StatsStores, current_stores()).scoreboard
+
+
+_COMPARE = (
+    "previous_period (the same number of months just before) or previous_year (the same "
+    "months a year earlier): each figure becomes {value, previous, changePercent}"
+)
 
 
 @router.get(
@@ -45,5 +61,45 @@ def _store() -> PetitionStore:
 def petition_stats(
     from_: Annotated[Day, Query(alias="from")],
     to: Annotated[Day, Query()],
+    compare_to: Annotated[CompareTo | None, Query(alias="compareTo", description=_COMPARE)] = None,
 ) -> dict[str, Any]:
-    return stats.petition_stats(_store(), current_caller(router), from_, to, now())
+    caller = current_caller(router)
+    if compare_to is None:
+        return stats.petition_stats(_store(), caller, from_, to, now())
+    return scoreboard.petition_comparison(_scoreboard(), caller, from_, to, compare_to)
+
+
+@router.get(
+    "/stats/identity-changes",
+    summary="Identity-change KPIs for applications submitted in whole months from..to "
+    "(ops, petition_office, leader)",
+    tags=["stats"],
+    openapi_extensions=allow(*stats.READERS),
+    responses=documented(200, "The KPIs of the months, by district and by month", *READ),
+)
+def identity_change_stats(
+    from_: Annotated[Day, Query(alias="from", description="a month's first day")],
+    to: Annotated[Day, Query(description="a month's last day")],
+    compare_to: Annotated[CompareTo | None, Query(alias="compareTo", description=_COMPARE)] = None,
+) -> dict[str, Any]:
+    return scoreboard.identity_changes(_scoreboard(), current_caller(router), from_, to, compare_to)
+
+
+@router.get(
+    "/stats/districts",
+    summary="The district ranking over whole months from..to, best first "
+    "(ops, petition_office, leader)",
+    tags=["stats"],
+    openapi_extensions=allow(*stats.READERS),
+    responses=documented(
+        200,
+        "[{rank, district, score, deductions: [{rule, count, points}]}]: 100 minus the "
+        "points lost by the rules of domain/district_score.py; ties by district name",
+        *READ,
+    ),
+)
+def district_ranking(
+    from_: Annotated[Day, Query(alias="from", description="a month's first day")],
+    to: Annotated[Day, Query(description="a month's last day")],
+) -> list[dict[str, Any]]:
+    return scoreboard.districts(_scoreboard(), current_caller(router), from_, to)
