@@ -304,7 +304,9 @@ def test_prod_retains_its_data_and_protects_its_tables(prod_synth: Synth) -> Non
             assert resource["DeletionPolicy"] == "Retain", lid
             assert resource["UpdateReplacePolicy"] == "Retain", lid
     tables = prod_synth.of_type("AWS::DynamoDB::Table")
-    assert len(tables) == 6
+    # registry, applications, agency records, outbox, petitions, tasks; credentials, status
+    # lists, issuer keys; catalogue; scoreboard; citizen notices
+    assert len(tables) == 6 + 3 + 1 + 1 + 1
     for lid, table in tables.items():
         props = table["Properties"]
         assert props["DeletionProtectionEnabled"] is True, lid
@@ -384,8 +386,41 @@ def _diff(a: Any, b: Any, path: str) -> Iterator[str]:
 # Why each difference is there: retention and deletion protection (prod keeps its data),
 # identity provider (Cognito only where it exists; the government OIDC provider in China),
 # alarm recipients, and what CDK generates from the stack name: the bus name (so two
-# stages can share an account) and the statement ids of the queue policies.
-DEV_VS_PROD = {
+# stages can share an account), the statement ids of the queue policies, CloudFront's origin
+# ids, cache policy name and access-identity comment, and the credential chain's event source
+# mapping id. The status-list bucket is retained in prod; CloudFront reads it with an origin
+# access control in aws and with an origin access identity in China (no OAC there).
+STACK_NAMED = {
+    ("AWS::Events::EventBus", "/Properties/Name"),
+    ("AWS::SQS::QueuePolicy", "/Properties/PolicyDocument/Statement/Sid"),
+    ("AWS::CloudFront::CachePolicy", "/Properties/CachePolicyConfig/Name"),
+    (
+        "AWS::CloudFront::Distribution",
+        "/Properties/DistributionConfig/CacheBehaviors/TargetOriginId",
+    ),
+    (
+        "AWS::CloudFront::Distribution",
+        "/Properties/DistributionConfig/DefaultCacheBehavior/TargetOriginId",
+    ),
+    ("AWS::CloudFront::Distribution", "/Properties/DistributionConfig/Origins/Id"),
+    ("AWS::Lambda::EventSourceMapping", "<only in one stage>"),
+}
+DEV_VS_PROD = STACK_NAMED | {
+    ("AWS::S3::Bucket", "/DeletionPolicy"),
+    ("AWS::S3::Bucket", "/UpdateReplacePolicy"),
+    ("AWS::CloudFront::OriginAccessControl", "<only in one stage>"),
+    ("AWS::CloudFront::CloudFrontOriginAccessIdentity", "<only in one stage>"),
+    (
+        "AWS::CloudFront::Distribution",
+        "/Properties/DistributionConfig/Origins/OriginAccessControlId",
+    ),
+    (
+        "AWS::CloudFront::Distribution",
+        "/Properties/DistributionConfig/Origins/S3OriginConfig/OriginAccessIdentity",
+    ),
+    ("AWS::S3::BucketPolicy", "/Properties/PolicyDocument/Statement/Condition"),
+    ("AWS::S3::BucketPolicy", "/Properties/PolicyDocument/Statement/Principal/CanonicalUser"),
+    ("AWS::S3::BucketPolicy", "/Properties/PolicyDocument/Statement/Principal/Service"),
     ("AWS::DynamoDB::Table", "/DeletionPolicy"),
     ("AWS::DynamoDB::Table", "/UpdateReplacePolicy"),
     ("AWS::DynamoDB::Table", "/Properties/DeletionProtectionEnabled"),
@@ -401,12 +436,12 @@ DEV_VS_PROD = {
     ("AWS::ApiGatewayV2::Authorizer", "/Properties/JwtConfiguration/Issuer"),
     ("AWS::ApiGatewayV2::Authorizer", "/Properties/JwtConfiguration/Audience"),
     ("AWS::SNS::Subscription", "<only in one stage>"),
-    ("AWS::Events::EventBus", "/Properties/Name"),
-    ("AWS::SQS::QueuePolicy", "/Properties/PolicyDocument/Statement/Sid"),
 }
-STAGING_VS_PROD = {
-    ("AWS::Events::EventBus", "/Properties/Name"),
-    ("AWS::SQS::QueuePolicy", "/Properties/PolicyDocument/Statement/Sid"),
+STAGING_VS_PROD = STACK_NAMED | {
+    (
+        "AWS::CloudFront::CloudFrontOriginAccessIdentity",
+        "/Properties/CloudFrontOriginAccessIdentityConfig/Comment",
+    ),
     ("AWS::ApiGatewayV2::Authorizer", "/Properties/JwtConfiguration/Issuer"),
     ("AWS::ApiGatewayV2::Authorizer", "/Properties/JwtConfiguration/Audience"),
 }
