@@ -28,7 +28,8 @@ def test_dlqs_lists_every_dead_letter_queue(local: RunningLocal) -> None:
     assert set(depths) == {
         "SocialSecurityDeadLetters", "StudentRollDeadLetters", "ExitEntryDeadLetters",
         "DrivingLicenceDeadLetters", "WaterDeadLetters", "ElectricityDeadLetters",
-        "GasDeadLetters", "PetitionTaskDeadLetters",
+        "GasDeadLetters", "PetitionTaskDeadLetters", "CredentialChainDeadLetters",
+        "ScoreboardDeadLetters", "NotifierDeadLetters", "CitizenInboxDeadLetters",
     }  # fmt: skip
     assert all(isinstance(n, int) and n >= 0 for n in depths.values())
 

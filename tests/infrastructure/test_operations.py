@@ -30,6 +30,8 @@ FUNCTIONS = {
 QUEUES = {f"LinkedUpdates-{a.value}": f"{pascal(a)}" for a in AGENCIES} | {
     "PetitionTasks": "PetitionTask",
     "CredentialChain": "CredentialChain",
+    "Scoreboard": "Scoreboard",
+    "Notifier": "Notifier",
 }
 SIX_MONTHS_DAYS = 180  # Cybersecurity Law art. 21: no less than six months
 

@@ -83,6 +83,10 @@ MATRIX: list[Row] = [
     ("POST", "/tasks/tsk_unknown/completion", {}, _each(404, *WORKERS)),
     ("GET", "/stats/petitions?from=2026-01-01&to=2026-01-31", None,
      _each(200, "ops", "petition_office", "leader")),
+    ("GET", "/stats/identity-changes?from=2026-01-01&to=2026-01-31", None,
+     _each(200, "ops", "petition_office", "leader")),
+    ("GET", "/stats/districts?from=2026-01-01&to=2026-01-31", None,
+     _each(200, "ops", "petition_office", "leader")),
     ("GET", "/credential-types", None, _each(200, *ROLES)),  # any token
     ("POST", "/credentials", {}, _each(422, "citizen", "clerk")),
     ("GET", "/credentials", None, {"citizen": 200}),
@@ -90,6 +94,10 @@ MATRIX: list[Row] = [
     ("POST", "/credentials/cred_unknown/revocation", {},
      _each(422, "citizen", "registrar", "issuer_admin")),
     ("POST", "/issuer-keys/rotation", None, {"issuer_admin": 201}),
+    ("POST", "/abolished-proofs", {}, {"issuer_admin": 422}),
+    ("PUT", "/abolished-proofs/prf_unknown", {}, {"issuer_admin": 422}),
+    ("GET", "/abolished-proofs/prf_unknown/history", None, {"issuer_admin": 404}),
+    ("POST", "/abolished-proofs/import", {}, {"issuer_admin": 415}),  # CSV only
 ]
 # fmt: on
 PUBLIC = [
@@ -97,6 +105,7 @@ PUBLIC = [
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
     ("GET", "/.well-known/jwt-vc-issuer"),
+    ("GET", "/abolished-proofs"),
 ]
 
 
@@ -206,6 +215,7 @@ def _as_template(route_key: str) -> str:
         "/petitions/{other_petition}": "/petitions/{petitionId}",
         "/tasks/tsk_unknown": "/tasks/{taskId}",
         "/credentials/cred_unknown": "/credentials/{credentialId}",
+        "/abolished-proofs/prf_unknown": "/abolished-proofs/{proofId}",
     }
     for concrete, template in names.items():
         route_key = route_key.replace(concrete, template)

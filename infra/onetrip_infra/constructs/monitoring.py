@@ -121,6 +121,7 @@ class Monitoring(Construct):
         self._linked_updates(stack)
         self._petitions(stack)
         self._credentials(stack)
+        self._scoreboard(stack)
         self._other_functions(stack)
         self._business(stack)
 
@@ -184,6 +185,12 @@ class Monitoring(Construct):
         self._queue(credentials.queue, credentials.dead_letters, "CredentialChain")
         self._function(credentials.chain_function)
         self._sweep(credentials.sweep_function, "StatusListSweep")
+
+    def _scoreboard(self, stack: OnetripStack) -> None:
+        self.facade.add_large_header("Scoreboard and citizen notices")
+        self._queue(stack.scoreboard.queue, stack.scoreboard.dead_letters, "Scoreboard")
+        notices = stack.notifications
+        self._queue(notices.queue, notices.dead_letters, "Notifier")
 
     def _other_functions(self, stack: OnetripStack) -> None:
         """Functions other capabilities add later (e-certificates, status lists) are
