@@ -20,7 +20,6 @@ from aws_cdk import (
     aws_kms,
     aws_lambda,
     aws_s3,
-    aws_sqs,
 )
 from constructs import Construct
 from onetrip.dal.status_objects import PREFIX
@@ -309,17 +308,7 @@ class Credentials(Construct):
         """IdentityChanged → queue (+DLQ) → CredentialChain, like the agencies (the DLQ
         alarm is the Monitoring construct's, as for every queue)."""
         self.dead_letters = config.dead_letter_queue(self, "CredentialChainDeadLetters")
-        self.queue = aws_sqs.Queue(
-            self,
-            "CredentialChainQueue",
-            encryption=aws_sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            visibility_timeout=config.QUEUE_VISIBILITY,
-            dead_letter_queue=aws_sqs.DeadLetterQueue(
-                queue=self.dead_letters, max_receive_count=config.MAX_RECEIVE_COUNT
-            ),
-        )
-        pin_logical_id(self.queue, "CredentialChainQueue")
+        self.queue = config.consumer_queue(self, "CredentialChainQueue", self.dead_letters)
         self.rule = aws_events.Rule(
             self,
             "CredentialChainChanges",

@@ -10,7 +10,6 @@ from aws_cdk import (
     aws_events,
     aws_events_targets,
     aws_lambda,
-    aws_sqs,
 )
 from constructs import Construct
 from onetrip.events import IdentityChanged, LinkedUpdateRetryRequested
@@ -66,17 +65,7 @@ class AgencyLink(Construct):
         self.dead_letters = config.dead_letter_queue(self, f"{name}DeadLetters")
         # SQS-managed SSE: messages carry ids only (no personal data), and EventBridge can
         # deliver to it without a key policy.
-        self.queue = aws_sqs.Queue(
-            self,
-            f"{name}Queue",
-            encryption=aws_sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            visibility_timeout=config.QUEUE_VISIBILITY,
-            dead_letter_queue=aws_sqs.DeadLetterQueue(
-                queue=self.dead_letters, max_receive_count=config.MAX_RECEIVE_COUNT
-            ),
-        )
-        pin_logical_id(self.queue, f"{name}Queue")
+        self.queue = config.consumer_queue(self, f"{name}Queue", self.dead_letters)
 
         # An event the bus cannot deliver lands in the same DLQ, where the consumer marks
         # the linked update failed and ops can retry it (nothing is silently dropped).

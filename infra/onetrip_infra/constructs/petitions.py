@@ -17,7 +17,6 @@ from aws_cdk import (
     aws_lambda,
     aws_scheduler,
     aws_scheduler_targets,
-    aws_sqs,
     aws_stepfunctions,
 )
 from constructs import Construct
@@ -178,17 +177,7 @@ class PetitionWorkflow(Construct):
 
         self.dead_letters = config.dead_letter_queue(self, "PetitionTaskDeadLetters")
         # SQS-managed SSE: messages carry ids and the task token only.
-        self.queue = aws_sqs.Queue(
-            self,
-            "PetitionTaskQueue",
-            encryption=aws_sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            visibility_timeout=config.QUEUE_VISIBILITY,
-            dead_letter_queue=aws_sqs.DeadLetterQueue(
-                queue=self.dead_letters, max_receive_count=config.MAX_RECEIVE_COUNT
-            ),
-        )
-        pin_logical_id(self.queue, "PetitionTaskQueue")
+        self.queue = config.consumer_queue(self, "PetitionTaskQueue", self.dead_letters)
 
         self.state_machine = self._state_machine(defaults)
 
