@@ -6,25 +6,22 @@ for one person, and number allocations in one region and birth date.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from functools import partial
-from threading import Barrier
 from typing import Any
 
 import pytest
 from onetrip.api.auth import Caller, Role
-from onetrip.dal.aws import client
 from onetrip.domain import id_number as id_rules
 from onetrip.errors import Conflict
 from onetrip.handlers import wiring
 from onetrip.logic import identity_changes
 from onetrip.logic.identity_changes import ChangeRequest, IdentityStores
-from onetrip.settings import get_settings
+from onetrip.settings import Settings
 
 from tests.builders import id_number
 from tests.integration.identity_flow import IdentityDesk
+from tests.integration.racing import race
 
 # make soak only (50 threads against one moto take minutes; see docs/reliability.md).
 pytestmark = pytest.mark.soak
@@ -35,33 +32,9 @@ APPROVER = Caller(sub="approver-race", roles=frozenset({Role.APPROVER}))
 
 
 @pytest.fixture
-def stores(fresh_cloud: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[IdentityStores]:
-    # The identity-changes function's environment, as its handler would see it
-    env = fresh_cloud.env_for("IdentityChangesApi")
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    get_settings.cache_clear()
-    client("dynamodb")  # create the shared clients before the threads use them
-    client("events")
-    client("secretsmanager")
-    yield wiring.identity(get_settings())
-    monkeypatch.undo()
-    get_settings.cache_clear()
-
-
-def race(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run every call at the same instant; each result is the value or the exception."""
-    barrier = Barrier(len(calls))
-
-    def run(call: Callable[[], Any]) -> Any:
-        barrier.wait()
-        try:
-            return call()
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test judges
-            return error
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
+def stores(fresh_cloud: Any) -> IdentityStores:
+    # What the identity-changes function is built from, as its handler would build it
+    return wiring.identity(Settings.model_validate(fresh_cloud.env_for("IdentityChangesApi")))
 
 
 def _request(person: dict[str, Any], changes: dict[str, Any]) -> ChangeRequest:

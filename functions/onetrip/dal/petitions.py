@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.expressions.condition import size
 from pynamodb.expressions.update import Action
 
 from onetrip.dal.models import TransactionCancelled, Write, bound, document, transact
@@ -106,12 +107,18 @@ class PetitionStore:
         *,
         old_due: str,
         new_due: str,
+        known_steps: int,
         extension: Mapping[str, Any],
         moves: Sequence[DueMove] = (),
     ) -> dict[str, Any]:
         """Move conclusionDueAt once, and with it (same transaction) the dueAt/remindAt of
-        the open tasks it capped and their step entries; a second extension (or a race) is
-        a Conflict, a task that changed since it was read a StaleRead."""
+        the open tasks it capped and their step entries.
+
+        StaleRead (read again and retry) if anything the moves were computed from changed:
+        the deadline, the extension flag, the status, the number of step entries (a task
+        opened since the read, capped by the old deadline, would otherwise keep it) or a
+        moved task. A task opener checks the deadline it read (dal.tasks), so whichever of
+        the two commits second sees the other's write."""
         model = self.model
         actions: list[Action] = [
             model.conclusion_due_at.set(new_due),
@@ -119,19 +126,24 @@ class PetitionStore:
             model.extension.set(dict(extension)),
         ]
         actions += [model.steps[m.task_id]["dueAt"].set(document(m.due_at)) for m in moves]
+        same_steps = (
+            size(model.steps) == known_steps if known_steps else model.steps.does_not_exist()
+        )
         condition = (
             model.pk.exists()
             & (model.extended == False)  # noqa: E712 - a DynamoDB condition, not a test
             & (model.conclusion_due_at == old_due)
             & (model.status == "in_progress")
+            & same_steps
         )
         petition = model(_pk(petition_id), _SK)
+        stale = StaleRead(detail="The petition changed meanwhile; try again.")
         if not moves:
             try:
                 petition.update(actions, condition=condition)
             except UpdateError as error:
                 if error.cause_response_code == _CONDITION_FAILED:
-                    raise Conflict(detail="The conclusion deadline was already extended.") from None
+                    raise stale from None
                 raise
             return petition.to_record()  # UpdateItem returned the new item
         try:
@@ -140,10 +152,8 @@ class PetitionStore:
                 + [self._task_due_update(move) for move in moves]
             )
         except TransactionCancelled as cancelled:
-            if cancelled.codes.get("petition") == "ConditionalCheckFailed":
-                raise Conflict(detail="The conclusion deadline was already extended.") from None
             if cancelled.condition_failed:
-                raise StaleRead(detail="An open task changed meanwhile; try again.") from None
+                raise stale from None
             raise
         updated = self.get(petition_id)
         assert updated is not None

@@ -23,7 +23,7 @@ from onetrip.dal.models.petitions import PetitionItem, TaskItem, TaskReminderIte
 from onetrip.dal.outbox import Outbox
 from onetrip.dal.petitions import petition_update
 from onetrip.domain.petition import PetitionChanges
-from onetrip.errors import Conflict
+from onetrip.errors import Conflict, StaleRead
 from onetrip.events import EventDetail
 
 OPEN_SHARDS = 10
@@ -67,9 +67,12 @@ class TaskStore:
         if items and self.outbox is not None:
             self.outbox.publish_quietly(items)
 
-    def open(self, task: Mapping[str, Any], step_entry: Mapping[str, Any]) -> bool:
+    def open(
+        self, task: Mapping[str, Any], step_entry: Mapping[str, Any], *, conclusion_due_at: str
+    ) -> bool:
         """Write the task and its entry on the petition; False if it was already open
-        (a redelivered message), in which case nothing changes."""
+        (a redelivered message), in which case nothing changes. StaleRead if the
+        petition's conclusionDueAt is no longer the one the task's dueAt was capped by."""
         task_id = task["taskId"]
         item = self.model.from_record(
             {**task, "pk": _pk(task_id), "openShard": open_shard(task_id)}
@@ -86,13 +89,15 @@ class TaskStore:
                             petitions.steps[task_id].set(document(dict(step_entry))),
                             petitions.current_step.set(task["step"]),
                         ],
-                        petitions.pk.exists(),
+                        petitions.pk.exists() & (petitions.conclusion_due_at == conclusion_due_at),
                     ),
                 ]
             )
         except TransactionCancelled as cancelled:
             if cancelled.codes.get("task") == "ConditionalCheckFailed":
                 return False
+            if cancelled.codes.get("petition") == "ConditionalCheckFailed":
+                raise StaleRead(detail="The conclusion deadline moved; read it again.") from None
             raise
         return True
 

@@ -26,13 +26,16 @@ class Petitions(Protocol):
         *,
         old_due: str,
         new_due: str,
+        known_steps: int,
         extension: Mapping[str, Any],
         moves: Sequence[DueMove] = (),
     ) -> dict[str, Any]: ...
 
 
 class Tasks(Protocol):
-    def open(self, task: Mapping[str, Any], step_entry: Mapping[str, Any]) -> bool: ...
+    def open(
+        self, task: Mapping[str, Any], step_entry: Mapping[str, Any], *, conclusion_due_at: str
+    ) -> bool: ...
     def get(self, task_id: str) -> dict[str, Any] | None: ...
     def complete(
         self,

@@ -213,7 +213,8 @@ def search(
     return [view(p, caller) for p in found]
 
 
-# Attempts at an extension whose open task changed between the read and the write.
+# Attempts at an extension whose petition or open tasks changed between the read and the
+# write (a task opened, a task completed, another extension: see dal.petitions).
 _EXTEND_ATTEMPTS = 3
 
 
@@ -242,6 +243,7 @@ def extend(
                 petition_id,
                 old_due=old_due,
                 new_due=new_due,
+                known_steps=len(petition.get("steps") or {}),
                 extension={
                     "days": request.days,
                     "reason": request.reason,

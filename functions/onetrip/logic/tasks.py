@@ -30,7 +30,7 @@ from onetrip.domain.petition import (
     task_id_for,
     workflow_output,
 )
-from onetrip.errors import Conflict, Forbidden, NotFound
+from onetrip.errors import Conflict, Forbidden, NotFound, StaleRead
 from onetrip.events import EventDetail, PetitionClosed
 from onetrip.logic.petition_ports import Petitions, Tasks, WorkflowEngine
 
@@ -51,19 +51,47 @@ class OpenTaskRequest(BaseModel):
     task_token: str = Field(alias="taskToken", min_length=1)
 
 
+# Attempts at an opening whose petition's conclusion deadline moved between the read and
+# the write (an extension at that moment): each retry reads the new deadline.
+_OPEN_ATTEMPTS = 3
+
+
 def open_task(
     petitions: Petitions, tasks: Tasks, request: OpenTaskRequest, now: datetime
 ) -> dict[str, Any]:
-    """Write the task for (petition, step, attempt) once; a redelivered message is a no-op."""
+    """Write the task for (petition, step, attempt) once; a redelivered message is a no-op.
+
+    The task's dueAt is capped by the petition's conclusionDueAt as read; the write holds
+    only if that deadline is still the same, so an extension committed in between is never
+    missed (the opening reads it again), and an extension that read the petition before
+    this task existed fails its own check on the steps and reads again (dal.petitions)."""
     task_id = task_id_for(request.petition_id, request.step, request.attempt)
-    existing = tasks.get(task_id)
-    if existing is not None:
-        logger.info("task already open", extra={"taskId": task_id})
-        return existing
-    petition = petitions.get(request.petition_id)
-    if petition is None:
-        # Retried by SQS, then dead-lettered: a workflow without its petition is a defect.
-        raise LookupError(f"petition {request.petition_id} not found")
+    for attempt in range(_OPEN_ATTEMPTS):
+        existing = tasks.get(task_id)
+        if existing is not None:
+            logger.info("task already open", extra={"taskId": task_id})
+            return existing
+        petition = petitions.get(request.petition_id)
+        if petition is None:
+            # Retried by SQS, then dead-lettered: a workflow without its petition is a defect.
+            raise LookupError(f"petition {request.petition_id} not found")
+        task, entry = _new_task(petition, request, task_id, now)
+        try:
+            created = tasks.open(task, entry, conclusion_due_at=petition["conclusionDueAt"])
+        except StaleRead:
+            if attempt + 1 == _OPEN_ATTEMPTS:
+                raise  # SQS delivers the message again
+            logger.info("deadline moved while opening; reading again", extra={"taskId": task_id})
+            continue
+        logger.info("task opened", extra={"taskId": task_id, "newTask": created})
+        return task
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _new_task(
+    petition: dict[str, Any], request: OpenTaskRequest, task_id: str, now: datetime
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The task item and its entry on the petition, with dueAt from the petition as read."""
     step = request.step
     unit = petition.get("handlingUnit") if step.is_unit_step else None
     due_at = deadlines.step_due(
@@ -100,9 +128,7 @@ def open_task(
         "openedAt": opened,
         "dueAt": due,
     }
-    created = tasks.open(task, entry)
-    logger.info("task opened", extra={"taskId": task_id, "newTask": created})
-    return task
+    return task, entry
 
 
 def complete_task(
