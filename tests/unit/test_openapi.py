@@ -41,3 +41,55 @@ def test_every_protected_operation_documents_its_problems() -> None:
                     assert list(content) == ["application/problem+json"], (method, path, code)
             if "requestBody" in operation:
                 assert {"400", "415", "422"} <= set(responses), (method, path)
+
+
+def test_the_published_id_number_pattern_is_exactly_what_the_code_reads_as_18_characters() -> None:
+    # Given the pattern every ID-number field publishes, and strings around its edges
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from onetrip.domain import id_number
+
+    pattern = re.compile(id_number.PATTERN)
+    characters = st.sampled_from("0123456789Xx \u3000\t-A")
+
+    @settings(max_examples=300, derandomize=True, database=None)
+    @given(st.text(characters, min_size=15, max_size=24))
+    def agree(text: str) -> None:
+        # Then the pattern accepts a string exactly when the code makes 18 digits (or X) of it
+        normalized = id_number.normalize(text)
+        shaped = re.fullmatch(r"[0-9]{17}[0-9X]", normalized) is not None
+        assert (pattern.fullmatch(text) is not None) == shaped, text
+
+    agree()
+
+
+def test_every_id_number_field_publishes_its_pattern_and_format_and_lists_have_array_bodies() -> (
+    None
+):
+    document = json.loads(openapi_json())
+    text = json.dumps(document)
+    from onetrip.domain import id_number
+
+    # Every body property named like an ID number carries the pattern and the format
+    def walk(node: object, name: str = "") -> None:
+        if isinstance(node, dict):
+            if name.lower().endswith("idnumber") and node.get("type") == "string":
+                assert node.get("pattern") == id_number.PATTERN, (name, node)
+                assert node.get("format") == "gb11643", (name, node)
+            for key, value in node.items():
+                walk(value, key if isinstance(value, dict) and key != "properties" else name)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, name)
+
+    walk(document["components"])
+    assert text.count('"format": "gb11643"') >= 8
+    # The list routes answer arrays (API.md), and /docs is a page
+    for path in ("/petitions", "/tasks", "/identity-changes", "/credentials"):
+        ok = document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        assert ok["schema"]["type"] == "array", path
+    search = document["paths"]["/petitions/search"]["post"]["responses"]["200"]
+    assert search["content"]["application/json"]["schema"]["type"] == "array"
+    assert list(document["paths"]["/docs"]["get"]["responses"]["200"]["content"]) == ["text/html"]

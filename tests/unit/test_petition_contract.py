@@ -48,3 +48,19 @@ def test_a_petitioner_that_is_not_an_object_names_the_field(value: Any) -> None:
         NewPetition.model_validate({**BODY, "petitioner": value})
     errors = caught.value.errors()
     assert [e["loc"] for e in errors] == [("petitioner",)] and errors[0]["type"] == "value_error"
+
+
+def test_an_integer_is_what_json_schema_calls_one() -> None:
+    # Given the extension body, whose `days` the contract publishes as an integer
+    from onetrip.domain.petition import ExtensionRequest
+    from pydantic import ValidationError
+
+    # Then 9.0 is 9 days (JSON Schema: an integer is a number without a fraction)
+    assert ExtensionRequest.model_validate({"days": 9.0, "reason": "复杂"}).days == 9
+    # And a fraction, a string, a boolean or more than 30 days are refused
+    for bad in (9.5, "9", True, 31.0):
+        try:
+            ExtensionRequest.model_validate({"days": bad, "reason": "复杂"})
+        except ValidationError:
+            continue
+        raise AssertionError(f"days={bad!r} was accepted")

@@ -45,6 +45,12 @@ PUBLIC: list[dict[str, list[str]]] = [{}]
 ROLES_EXTENSION = "x-roles"
 # The OpenAPI extension in which a route declares a body that is not JSON (its media type).
 BODY_EXTENSION = "x-body-media-type"
+# ... and the JSON Schema of that text (published as the operation's requestBody).
+BODY_SCHEMA_EXTENSION = "x-body-schema"
+# The OpenAPI extension listing the rules a route checks that JSON Schema cannot state
+# (between fields, against a signature or the clock): a body the schema allows may still
+# get a 422 for exactly these, and for nothing else.
+RULES_EXTENSION = "x-rules-beyond-schema"
 
 
 def allow(*roles: Role) -> dict[str, Any]:
@@ -57,11 +63,18 @@ def allow(*roles: Role) -> dict[str, Any]:
     return {ROLES_EXTENSION: [role.value for role in roles]}
 
 
-def text_body(media_type: str) -> dict[str, Any]:
+def beyond_schema(rules: Mapping[str, str]) -> dict[str, Any]:
+    """A route's `openapi_extensions`: field (as a 422 names it) -> the rule it checks
+    there that its JSON Schema cannot express (between fields, against the registry, a
+    signature or the clock). A schema-valid request gets a 422 for these and no other."""
+    return {RULES_EXTENSION: dict(rules)}
+
+
+def text_body(media_type: str, schema: dict[str, Any]) -> dict[str, Any]:
     """A route's `openapi_extensions` when its body is text of `media_type` (e.g. a CSV
     file), not a JSON object: `http_entry` then takes that media type and no other, and
     hands the route the body as UTF-8 text."""
-    return {BODY_EXTENSION: media_type}
+    return {BODY_EXTENSION: media_type, BODY_SCHEMA_EXTENSION: schema}
 
 
 def make_api(*routers: Router) -> APIGatewayHttpResolver:

@@ -10,11 +10,19 @@ import importlib
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.event_handler.openapi.swagger_ui import html as swagger_ui
 
-from onetrip.api.app import API_TITLE, API_VERSION, make_api
+from onetrip.api.app import (
+    API_TITLE,
+    API_VERSION,
+    BODY_EXTENSION,
+    BODY_SCHEMA_EXTENSION,
+    make_api,
+)
+from onetrip.api.responses import documented
 from onetrip.api.routes.credentials import STATIC_PATHS
 
 # Every route module of the public API, in the order they appear in the document.
@@ -56,7 +64,43 @@ def openapi_json() -> str:
     )
     document = json.loads(schema)
     document["paths"].update(STATIC_PATHS)
+    _problem_422s(document)
+    _text_bodies(document)
     return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def _text_bodies(document: dict[str, Any]) -> None:
+    """A route taking text (app.text_body) has no body parameter Powertools could see:
+    publish its requestBody from the route's own declaration."""
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            media_type = operation.pop(BODY_EXTENSION, None)
+            schema = operation.pop(BODY_SCHEMA_EXTENSION, None)
+            if media_type:
+                content = {media_type: {"schema": schema}}
+                operation["requestBody"] = {"required": True, "content": content}
+
+
+_POWERTOOLS_422 = {"$ref": "#/components/schemas/HTTPValidationError"}
+
+
+def _problem_422s(document: dict[str, Any]) -> None:
+    """Powertools documents a 422 of its own shape on every operation; ours are RFC 9457
+    problems (app.py), and an operation with nothing to validate never answers 422."""
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            responses = operation.get("responses", {})
+            own = responses.get("422", {}).get("content", {}).get("application/json", {})
+            if own.get("schema") != _POWERTOOLS_422:
+                continue
+            if operation.get("parameters") or operation.get("requestBody"):
+                responses["422"] = documented(422, "", 422)[422]
+            else:
+                del responses["422"]
+    schemas = document.get("components", {}).get("schemas", {})
+    if "HTTPValidationError" not in json.dumps(document["paths"]):
+        for name in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+            schemas.pop(name, None)
 
 
 @lru_cache(maxsize=1)

@@ -44,12 +44,21 @@ WITH_BODY = (400, 401, 403, 415, 422)
 READ = (401, 403, 422)
 
 
-def documented(status: int, description: str, *errors: int) -> dict[int, OpenAPIResponse]:
+OBJECT: dict[str, Any] = {"type": "object"}
+LIST: dict[str, Any] = {"type": "array", "items": {"type": "object"}}
+
+
+def documented(
+    status: int,
+    description: str,
+    *errors: int,
+    body: dict[str, Any] = OBJECT,
+    media_type: str = "application/json",
+) -> dict[int, OpenAPIResponse]:
+    """The success response (a JSON object unless `body`/`media_type` say otherwise: a
+    list route documents LIST) and the problems of `errors`."""
     responses: dict[int, OpenAPIResponse] = {
-        status: {
-            "description": description,
-            "content": {"application/json": {"schema": {"type": "object"}}},
-        }
+        status: {"description": description, "content": {media_type: {"schema": body}}}
     }
     for code in sorted(set(errors)):
         responses[code] = {

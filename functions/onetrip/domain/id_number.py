@@ -14,8 +14,9 @@ import random
 import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
-from typing import Literal
+from typing import Annotated, Literal
 
+from pydantic import Field, StringConstraints
 from stdnum import numdb
 
 from onetrip.errors import FieldError
@@ -36,13 +37,25 @@ _CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
 # ASCII only: str.isdigit() also accepts full-width and other Unicode digits.
 _BODY = re.compile(r"[0-9]{17}")
 _SHAPE = re.compile(r"[0-9]{17}[0-9X]")
-_WHITESPACE = re.compile(r"\s+")
+# What a clerk may type between the characters: spaces, ASCII or full-width (全角空格).
+_WHITESPACE = re.compile("[ \u3000]+")
+# The published shape (OpenAPI `pattern`) of exactly what `normalize` makes 18 characters
+# of the right kind; the rest (region, birth date, check character) is `format: gb11643`.
+PATTERN = "^[ \u3000]*(?:[0-9][ \u3000]*){17}[0-9Xx][ \u3000]*$"
+FORMAT = "gb11643"
+# A body field holding an ID number: checked by the logic (a 422 naming the field, in
+# words a clerk understands); published with its pattern and format.
+IdNumberText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64),
+    Field(json_schema_extra={"pattern": PATTERN, "format": FORMAT}),
+]
 
 _GENDER_LABEL = {"male": "male (男)", "female": "female (女)"}
 
 
 def normalize(value: str) -> str:
-    """Remove all whitespace (including the full-width space) and uppercase a trailing x."""
+    """Remove spaces (including the full-width space) and uppercase a trailing x."""
     compact = _WHITESPACE.sub("", value)
     if compact.endswith("x"):
         compact = compact[:-1] + "X"

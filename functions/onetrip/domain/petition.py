@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -25,6 +26,7 @@ from pydantic import (
     field_validator,
 )
 
+from onetrip.domain.id_number import IdNumberText
 from onetrip.errors import FieldError, InvalidInput
 
 # API.md: a failed tracking review sends the case back to rectification at most twice.
@@ -132,9 +134,31 @@ class ReminderKind(StrEnum):
     ESCALATED = "escalated"
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Score = Annotated[StrictInt, Field(ge=0, le=100)]
+# What str.strip removes, for patterns (a pattern's \s is ECMA-262's, without \x1c-\x1f).
+STRIPPED = "".join(f"\\u{ord(c):04x}" for c in map(chr, range(0x3001)) if c.isspace())
+# Stripped, then at least one character: published as "has a character strip keeps".
+NOT_BLANK: dict[str, Any] = {"pattern": f"[^{STRIPPED}]"}
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=5000),
+    Field(json_schema_extra=NOT_BLANK),
+]
+ShortText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    Field(json_schema_extra=NOT_BLANK),
+]
+
+
+def _whole_float_as_int(value: Any) -> Any:
+    # JSON Schema's "integer" is any number with no fraction (9.0 is 9); strings and
+    # booleans stay refused.
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# Makes an integer field take what JSON Schema (and so the published contract) calls one.
+WHOLE = BeforeValidator(_whole_float_as_int)
+Score = Annotated[StrictInt, Field(ge=0, le=100), WHOLE]
 
 
 class _Body(BaseModel):
@@ -148,6 +172,22 @@ class _Body(BaseModel):
 
 class TriageCompletion(_Body):
     """初信初访分流处理: accept (and assign a handling unit) or refuse with a reason."""
+
+    # rule_errors, as JSON Schema says it: accepted needs handlingUnit, refused a reason.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {
+                    "properties": {"accepted": {"const": True}, "handlingUnit": {"type": "string"}},
+                    "required": ["handlingUnit"],
+                },
+                {
+                    "properties": {"accepted": {"const": False}, "reason": {"type": "string"}},
+                    "required": ["reason"],
+                },
+            ]
+        }
+    )
 
     accepted: StrictBool
     handling_unit: ShortText | None = Field(default=None, alias="handlingUnit")
@@ -181,7 +221,7 @@ class ReviewCompletion(_Body):
 class PerformanceReviewCompletion(ReviewCompletion):
     """绩效评查 also records the petitioner's satisfaction (1 very unhappy - 5 very happy)."""
 
-    petitioner_satisfaction: Annotated[StrictInt, Field(ge=1, le=5)] | None = Field(
+    petitioner_satisfaction: Annotated[StrictInt, Field(ge=1, le=5), WHOLE] | None = Field(
         default=None, alias="petitionerSatisfaction"
     )
 
@@ -191,7 +231,9 @@ class LeaderInstructionCompletion(_Body):
 
     instruction: Text
     handling_unit: ShortText = Field(alias="handlingUnit")
-    due_days: Annotated[StrictInt, Field(ge=1, le=60)] | None = Field(default=None, alias="dueDays")
+    due_days: Annotated[StrictInt, Field(ge=1, le=60), WHOLE] | None = Field(
+        default=None, alias="dueDays"
+    )
 
 
 class RectificationCompletion(_Body):
@@ -235,6 +277,32 @@ COMPLETION_MODELS: dict[PetitionStep, type[_Body]] = {
     PetitionStep.PERFORMANCE_REVIEW: PerformanceReviewCompletion,
     PetitionStep.ACCOUNTABILITY: AccountabilityCompletion,
 }
+
+
+def completion_json_schema() -> dict[str, Any]:
+    """The body of a completion as JSON Schema: any one of the steps' bodies (which one
+    the task's step decides; a body of another step gets a 422). anyOf, not oneOf: a
+    review body is also a performance review body."""
+    bodies = [_inlined(m.model_json_schema()) for m in dict.fromkeys(COMPLETION_MODELS.values())]
+    return {"anyOf": bodies, "description": "The body of the task's step (API.md, Tasks)."}
+
+
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with its local $defs put in place (the document has no such names)."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return walk(defs[ref.removeprefix("#/$defs/")])
+            return {key: walk(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    inlined: dict[str, Any] = walk(schema)
+    return inlined
 
 
 def parse_completion(step: PetitionStep, body: Any) -> _Body:
@@ -300,10 +368,12 @@ class Petitioner(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
-    id_number: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
-        alias="idNumber"
-    )
+    name: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=50),
+        Field(json_schema_extra=NOT_BLANK),
+    ]
+    id_number: IdNumberText = Field(alias="idNumber")
     phone: Phone
 
 
@@ -363,16 +433,14 @@ class ExtensionRequest(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
-    days: Annotated[StrictInt, Field(ge=1, le=30)]
+    days: Annotated[StrictInt, Field(ge=1, le=30), WHOLE]
     reason: Text
 
 
 class PetitionSearch(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
-    petitioner_id_number: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
-        alias="petitionerIdNumber"
-    )
+    petitioner_id_number: IdNumberText = Field(alias="petitionerIdNumber")
 
 
 @dataclass

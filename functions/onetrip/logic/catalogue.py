@@ -16,6 +16,7 @@ from onetrip.dal.catalogue import ALL, CatalogueStore, agency_list, gram_list
 from onetrip.dal.models import TransactionCancelled, transact
 from onetrip.domain.access import Caller, Role
 from onetrip.domain.catalogue import (
+    CSV_COLUMNS,
     ProofEntry,
     decode_cursor,
     encode_cursor,
@@ -36,6 +37,13 @@ MAX_PAGE = 100
 # request payload even base64-encoded). Longer lists are sent in several files.
 MAX_IMPORT_LINES = 2000
 MAX_IMPORT_BYTES = 1024 * 1024
+# The import body as JSON Schema: the header line first (a bad one is a 422 on `header`;
+# bad lines after it are reported per line in a 200).
+CSV_BODY_SCHEMA = {
+    "type": "string",
+    "maxLength": MAX_IMPORT_BYTES,
+    "pattern": "^" + ",".join(CSV_COLUMNS) + "(\r?\n|$)",
+}
 # Entries read and written per round of an import (BatchGetItem takes 100 keys).
 _IMPORT_CHUNK = 100
 

@@ -7,13 +7,14 @@ from typing import Annotated, Any, Literal
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body as BodyParam
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
-from onetrip.api.app import allow, created, current_caller
+from onetrip.api.app import allow, beyond_schema, created, current_caller
 from onetrip.api.auth import Role
-from onetrip.api.responses import READ, WITH_BODY, documented
+from onetrip.api.responses import LIST, READ, WITH_BODY, documented
 from onetrip.api.schemas import Body
 from onetrip.clock import now
+from onetrip.domain.credential_types import CREDENTIAL_TYPES
 from onetrip.logic.credentials import wallet
 from onetrip.logic.credentials.stores import CredentialStores
 from onetrip.settings import get_settings
@@ -21,11 +22,37 @@ from onetrip.settings import get_settings
 router = Router()
 
 
+# What parse_public_jwk takes, as far as JSON Schema can say (the point must also be on
+# the curve: see the route's x-rules-beyond-schema).
+_COORDINATE = {"type": "string", "pattern": "^[A-Za-z0-9_-]{43}$"}
+_HOLDER_JWK = {
+    "anyOf": [
+        {
+            "type": "object",
+            "required": ["kty", "crv", "x", "y"],
+            "properties": {
+                "kty": {"const": "EC"},
+                "crv": {"const": "P-256"},
+                "x": _COORDINATE,
+                "y": _COORDINATE,
+            },
+        },
+        {"type": "null"},
+    ]
+}
+
+
 class CredentialRequest(Body):
-    type: str = Field(min_length=1, max_length=50)
+    type: str = Field(
+        min_length=1,
+        max_length=50,
+        json_schema_extra={
+            "enum": [name for name, kind in CREDENTIAL_TYPES.items() if kind.missing_source is None]
+        },
+    )
     person_id: str | None = Field(default=None, min_length=1, max_length=100)
     # Checked by the logic (after the role check) so a bad key is a 422 naming holderJwk.
-    holder_jwk: Any = None
+    holder_jwk: Annotated[Any, WithJsonSchema(_HOLDER_JWK)] = None
 
 
 class Revocation(Body):
@@ -64,7 +91,7 @@ def _stores() -> CredentialStores:
     "/credential-types",
     summary="The catalogue of e-certificates and proofs (any token)",
     tags=["credentials"],
-    responses=documented(200, "Every credential type", *READ),
+    responses=documented(200, "Every credential type", *READ, body=LIST),
     openapi_extensions=allow(*Role),
 )
 def list_credential_types() -> list[dict[str, Any]]:
@@ -77,7 +104,15 @@ def list_credential_types() -> list[dict[str, Any]]:
     summary="Issue a credential (citizen for self; clerk for a person)",
     tags=["credentials"],
     responses=documented(201, "The issued SD-JWT VC and its record", *WITH_BODY, 404),
-    openapi_extensions=allow(Role.CITIZEN, Role.CLERK),
+    openapi_extensions={
+        **allow(Role.CITIZEN, Role.CLERK),
+        **beyond_schema(
+            {
+                "personId": "given by a clerk (the person the credential is for)",
+                "holderJwk": "a point on the P-256 curve",
+            }
+        ),
+    },
 )
 def issue_credential(body: Annotated[CredentialRequest, BodyParam()]) -> Response[Any]:
     credential = wallet.issue(
@@ -91,7 +126,7 @@ def issue_credential(body: Annotated[CredentialRequest, BodyParam()]) -> Respons
     "/credentials",
     summary="The citizen's own credentials, newest first",
     tags=["credentials"],
-    responses=documented(200, "The wallet", *READ),
+    responses=documented(200, "The wallet", *READ, body=LIST),
     openapi_extensions=allow(Role.CITIZEN),
 )
 def list_credentials() -> list[dict[str, Any]]:

@@ -10,34 +10,53 @@ from aws_lambda_powertools.event_handler.openapi.params import Body as BodyParam
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import Field
 
-from onetrip.api.app import allow, created, current_caller, current_stores, json_response
+from onetrip.api.app import (
+    allow,
+    beyond_schema,
+    created,
+    current_caller,
+    current_stores,
+    json_response,
+)
 from onetrip.api.auth import Role
-from onetrip.api.responses import READ, WITH_BODY, documented
-from onetrip.api.schemas import Body, IsoDate
+from onetrip.api.responses import LIST, READ, WITH_BODY, documented
+from onetrip.api.schemas import (
+    BIRTH_RULE,
+    CONSISTENT_RULE,
+    GB11643_RULE,
+    NAME_RULE,
+    Body,
+    Ethnicity,
+    GivenName,
+    IsoDate,
+    NonBlank,
+    Surname,
+)
+from onetrip.domain.id_number import IdNumberText
 from onetrip.logic import identity_changes as logic
 
 router = Router()
 
 
 class Changes(Body):
-    surname: str | None = Field(default=None, max_length=100)
-    given_name: str | None = Field(default=None, max_length=100)
+    surname: Surname | None = None
+    given_name: GivenName | None = None
     gender: Literal["male", "female"] | None = None
     birth_date: IsoDate | None = None
-    ethnicity: str | None = Field(default=None, max_length=20)
-    id_number: str | None = Field(default=None, max_length=64)
+    ethnicity: Ethnicity | None = None
+    id_number: IdNumberText | None = None
 
 
 class Window(Body):
-    district: str = Field(min_length=1, max_length=50)
+    district: NonBlank = Field(min_length=1, max_length=50)
     counter: str | None = Field(default=None, max_length=20)
 
 
 class ChangeForm(Body):
-    id_number: str = Field(min_length=1, max_length=64)
+    id_number: IdNumberText
     kind: Literal["change", "correction"]
     changes: Changes
-    reason: str = Field(min_length=1, max_length=500)
+    reason: NonBlank = Field(min_length=1, max_length=500)
     window: Window
 
 
@@ -54,7 +73,23 @@ def _stores() -> logic.IdentityStores:
     "/identity-changes",
     summary="Submit an identity change (clerk)",
     tags=["identity-changes"],
-    openapi_extensions=allow(Role.CLERK),
+    openapi_extensions={
+        **allow(Role.CLERK),
+        **beyond_schema(
+            {
+                "idNumber": f"{GB11643_RULE}; registered, as the person's current number",
+                "changes": "at least one field with a value",
+                **{
+                    f"changes.{name}": "differs from the person's current value"
+                    for name in ("gender", "ethnicity")
+                },
+                "changes.surname": f"differs from the current value; {NAME_RULE}",
+                "changes.givenName": f"differs from the current value; {NAME_RULE}",
+                "changes.birthDate": f"differs from the current value; {BIRTH_RULE}",
+                "changes.idNumber": f"{GB11643_RULE}; unused; {CONSISTENT_RULE}",
+            }
+        ),
+    },
     responses=documented(201, "The application, submitted", *WITH_BODY, 409),
 )
 def submit_change(body: Annotated[ChangeForm, BodyParam()]) -> Response[Any]:
@@ -105,7 +140,7 @@ def get_change(applicationId: str) -> dict[str, Any]:  # noqa: N803
     summary="A person's applications, newest first",
     tags=["identity-changes"],
     openapi_extensions=allow(*logic.READERS),
-    responses=documented(200, "A list of applications", *READ),
+    responses=documented(200, "A list of applications", *READ, body=LIST),
 )
 def list_changes(personId: Annotated[str, Query(min_length=1)]) -> Response[Any]:  # noqa: N803
     found = logic.for_person(_stores(), current_caller(router), personId)

@@ -9,23 +9,35 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body as BodyParam
 from pydantic import Field
 
-from onetrip.api.app import allow, created, current_caller, current_stores
+from onetrip.api.app import allow, beyond_schema, created, current_caller, current_stores
 from onetrip.api.auth import Role
 from onetrip.api.responses import READ, WITH_BODY, documented
-from onetrip.api.schemas import Body, IdNumberLookup, IsoDate
+from onetrip.api.schemas import (
+    BIRTH_RULE,
+    CONSISTENT_RULE,
+    GB11643_RULE,
+    NAME_RULE,
+    Body,
+    Ethnicity,
+    GivenName,
+    IdNumberLookup,
+    IsoDate,
+    Surname,
+)
 from onetrip.dal.registry import RegistryStore
+from onetrip.domain.id_number import IdNumberText
 from onetrip.logic import persons
 
 router = Router()
 
 
 class NewPerson(Body):
-    id_number: str = Field(min_length=1, max_length=64)
-    surname: str = Field(max_length=100)
-    given_name: str = Field(max_length=100)
+    id_number: IdNumberText
+    surname: Surname
+    given_name: GivenName
     gender: Literal["male", "female"]
     birth_date: IsoDate
-    ethnicity: str = Field(max_length=20)
+    ethnicity: Ethnicity
     district: str | None = Field(default=None, max_length=50)
 
 
@@ -37,7 +49,17 @@ def _registry() -> RegistryStore:
     "/persons",
     summary="Register a person (registrar)",
     tags=["persons"],
-    openapi_extensions=allow(Role.REGISTRAR),
+    openapi_extensions={
+        **allow(Role.REGISTRAR),
+        **beyond_schema(
+            {
+                "idNumber": f"{GB11643_RULE}; {CONSISTENT_RULE}",
+                "birthDate": BIRTH_RULE,
+                "surname": NAME_RULE,
+                "givenName": NAME_RULE,
+            }
+        ),
+    },
     responses=documented(201, "The registered person", *WITH_BODY, 409),
 )
 def register_person(body: Annotated[NewPerson, BodyParam()]) -> Response[Any]:
@@ -59,7 +81,7 @@ def register_person(body: Annotated[NewPerson, BodyParam()]) -> Response[Any]:
     "/persons/lookup",
     summary="Find a person by current or former ID number",
     tags=["persons"],
-    openapi_extensions=allow(*persons.READERS),
+    openapi_extensions={**allow(*persons.READERS), **beyond_schema({"idNumber": GB11643_RULE})},
     responses=documented(200, "The person, with the current ID number", *WITH_BODY, 404),
 )
 def lookup_person(body: Annotated[IdNumberLookup, BodyParam()]) -> dict[str, Any]:

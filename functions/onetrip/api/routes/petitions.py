@@ -9,9 +9,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
-from onetrip.api.app import allow, current_caller, current_stores
+from onetrip.api.app import allow, beyond_schema, current_caller, current_stores
 from onetrip.api.auth import Role
-from onetrip.api.responses import READ, WITH_BODY, documented
+from onetrip.api.responses import LIST, READ, WITH_BODY, documented
+from onetrip.api.schemas import GB11643_RULE
 from onetrip.clock import now
 from onetrip.dal.id_hash import id_hash
 from onetrip.domain.petition import (
@@ -42,7 +43,17 @@ def _stores() -> PetitionStores:
     summary="Register a petition (petition_office; a citizen online for themselves)",
     description=_MASKING,
     tags=["petitions"],
-    openapi_extensions=allow(*petitions.FILERS),
+    openapi_extensions={
+        **allow(*petitions.FILERS),
+        **beyond_schema(
+            {
+                "petitioner.idNumber": GB11643_RULE,
+                "receivedAt": "not in the future, not before 2000-01-01; petition office "
+                "only (a citizen's online petition is received on arrival)",
+                "channel": "online when a citizen files",
+            }
+        ),
+    },
     responses=documented(201, "The petition, registered; its workflow has started", *WITH_BODY),
 )
 def register_petition(body: Annotated[NewPetition, Body()]) -> Any:
@@ -62,7 +73,7 @@ def register_petition(body: Annotated[NewPetition, Body()]) -> Any:
     description=_MASKING,
     tags=["petitions"],
     openapi_extensions=allow(*petitions.READERS),
-    responses=documented(200, "A list of petitions", *READ),
+    responses=documented(200, "A list of petitions", *READ, body=LIST),
 )
 def list_petitions(
     status: Annotated[PetitionStatus | None, Query()] = None,
@@ -78,8 +89,11 @@ def list_petitions(
     summary="All petitions of one petitioner, by ID number in the body (petition_office)",
     description=_MASKING,
     tags=["petitions"],
-    openapi_extensions=allow(Role.PETITION_OFFICE),
-    responses=documented(200, "A list of petitions", *WITH_BODY),
+    openapi_extensions={
+        **allow(Role.PETITION_OFFICE),
+        **beyond_schema({"petitionerIdNumber": GB11643_RULE}),
+    },
+    responses=documented(200, "A list of petitions", *WITH_BODY, body=LIST),
 )
 def search_petitions(body: Annotated[PetitionSearch, Body()]) -> list[dict[str, Any]]:
     return petitions.search(

@@ -14,8 +14,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BeforeValidator
 
-from onetrip.api.app import allow, current_caller, current_stores
-from onetrip.api.responses import READ, documented
+from onetrip.api.app import allow, beyond_schema, current_caller, current_stores
+from onetrip.api.responses import LIST, READ, documented
 from onetrip.clock import now
 from onetrip.dal.petitions import PetitionStore
 from onetrip.dal.scoreboard import ScoreboardStore
@@ -45,6 +45,13 @@ def _scoreboard() -> ScoreboardStore:
     return cast(StatsStores, current_stores()).scoreboard
 
 
+# What a period must be, beyond two dates (logic/stats.py, logic/scoreboard.py).
+_PERIOD_RULES = {
+    "from": "from 2000-01-01; at most three years before `to`; a month's first day where "
+    "the scoreboard counts (compareTo, identity changes, districts)",
+    "to": "to 9998-12-31; not before `from`; a month's last day where the scoreboard counts",
+}
+
 _COMPARE = (
     "previous_period (the same number of months just before) or previous_year (the same "
     "months a year earlier): each figure becomes {value, previous, changePercent}"
@@ -55,7 +62,7 @@ _COMPARE = (
     "/stats/petitions",
     summary="Petition KPIs for petitions received from..to (ops, petition_office, leader)",
     tags=["stats"],
-    openapi_extensions=allow(*stats.READERS),
+    openapi_extensions={**allow(*stats.READERS), **beyond_schema(_PERIOD_RULES)},
     responses=documented(200, "The KPIs of the period", *READ),
 )
 def petition_stats(
@@ -74,7 +81,7 @@ def petition_stats(
     summary="Identity-change KPIs for applications submitted in whole months from..to "
     "(ops, petition_office, leader)",
     tags=["stats"],
-    openapi_extensions=allow(*stats.READERS),
+    openapi_extensions={**allow(*stats.READERS), **beyond_schema(_PERIOD_RULES)},
     responses=documented(200, "The KPIs of the months, by district and by month", *READ),
 )
 def identity_change_stats(
@@ -90,12 +97,13 @@ def identity_change_stats(
     summary="The district ranking over whole months from..to, best first "
     "(ops, petition_office, leader)",
     tags=["stats"],
-    openapi_extensions=allow(*stats.READERS),
+    openapi_extensions={**allow(*stats.READERS), **beyond_schema(_PERIOD_RULES)},
     responses=documented(
         200,
         "[{rank, district, score, deductions: [{rule, count, points}]}]: 100 minus the "
         "points lost by the rules of domain/district_score.py; ties by district name",
         *READ,
+        body=LIST,
     ),
 )
 def district_ranking(
