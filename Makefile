@@ -33,8 +33,10 @@ install: $(STAMP)
 run: install
 	$(BIN)/onetrip local --seed
 
+# Two workers (one per core; each has its own moto server and shares the synth cache);
+# a module's tests stay on one worker so module fixtures are built once.
 test: install browser
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadfile
 
 # The browser tests' chromium (Debian's, never a download): installed when missing and
 # running as root (CI does); otherwise the browser tests fail and print the command.
