@@ -75,9 +75,10 @@ def test_outputs_for_the_state_machine_are_flags_only() -> None:
             ["petitionerSatisfaction"],
         ),
         (
+            # a whole performance-review body: named as the other step's body
             PetitionStep.ENFORCEMENT_REVIEW,
             {"scores": SCORES, "passed": True, "findings": "x", "petitionerSatisfaction": 3},
-            ["petitionerSatisfaction"],
+            ["body"],
         ),
         (
             PetitionStep.LEADER_INSTRUCTION,

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -138,14 +139,29 @@ class ReminderKind(StrEnum):
 STRIPPED = "".join(f"\\u{ord(c):04x}" for c in map(chr, range(0x3001)) if c.isspace())
 # Stripped, then at least one character: published as "has a character strip keeps".
 NOT_BLANK: dict[str, Any] = {"pattern": f"[^{STRIPPED}]"}
+
+
+def _stripped(value: str) -> str:
+    # Lengths count as sent (as the published maxLength does); the value kept is trimmed
+    # by str.strip, as the logic trims (pydantic's strip_whitespace is Rust's, which keeps
+    # \x1c-\x1f: the fuzz found "\x1d" taken as a subject).
+    stripped = value.strip()
+    if not stripped:
+        raise ValueError("must not be blank")
+    return stripped
+
+
+STRIP = AfterValidator(_stripped)
 Text = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=5000),
+    StringConstraints(min_length=1, max_length=5000),
+    STRIP,
     Field(json_schema_extra=NOT_BLANK),
 ]
 ShortText = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    StringConstraints(min_length=1, max_length=200),
+    STRIP,
     Field(json_schema_extra=NOT_BLANK),
 ]
 
@@ -316,6 +332,13 @@ def parse_completion(step: PetitionStep, body: Any) -> _Body:
     try:
         parsed = model.model_validate(body)
     except ValidationError as error:
+        other = _step_whose_body_this_is(body)
+        if other is not None:
+            # A valid body of another step (the published schema is any step's body)
+            message = f"is a {other.value} completion; this task is the {step.value} step"
+            raise InvalidInput(
+                detail=f"The body {message}.", errors=[FieldError("body", message)]
+            ) from None
         raise InvalidInput(
             detail=f"The {step.value} completion is invalid.",
             errors=[_field_error(e) for e in error.errors()],
@@ -327,6 +350,16 @@ def parse_completion(step: PetitionStep, body: Any) -> _Body:
             detail="; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors
         )
     return parsed
+
+
+def _step_whose_body_this_is(body: dict[str, Any]) -> PetitionStep | None:
+    for step, model in COMPLETION_MODELS.items():
+        try:
+            model.model_validate(body)
+        except ValidationError:
+            continue
+        return step
+    return None
 
 
 def _field_error(error: Any) -> FieldError:
@@ -352,7 +385,8 @@ def task_id_for(petition_id: str, step: PetitionStep, attempt: int) -> str:
     return f"{petition_id}.{step.value}.{attempt}"
 
 
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{4,19}$")]
+# Exactly the published pattern (no stripping: a pattern cannot say what it would strip).
+Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 -]{4,19}$")]
 
 
 def mask_phone(phone: str) -> str:
@@ -370,7 +404,8 @@ class Petitioner(BaseModel):
 
     name: Annotated[
         str,
-        StringConstraints(strip_whitespace=True, min_length=1, max_length=50),
+        StringConstraints(min_length=1, max_length=50),
+        STRIP,
         Field(json_schema_extra=NOT_BLANK),
     ]
     id_number: IdNumberText = Field(alias="idNumber")

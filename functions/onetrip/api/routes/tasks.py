@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from pydantic import WithJsonSchema
 
-from onetrip.api.app import allow, current_caller, current_stores
+from onetrip.api.app import allow, beyond_schema, current_caller, current_stores
 from onetrip.api.responses import LIST, READ, WITH_BODY, documented
 from onetrip.clock import now
 from onetrip.domain.petition import completion_json_schema
@@ -37,7 +37,10 @@ def worklist(status: Annotated[Literal["open"], Query()] = "open") -> list[dict[
     "/tasks/<taskId>/completion",
     summary="Complete a task with the step's body; the workflow moves on",
     tags=["tasks"],
-    openapi_extensions=allow(*tasks.WORKERS),
+    openapi_extensions={
+        **allow(*tasks.WORKERS),
+        **beyond_schema({"body": "the body of the task's step (`<petitionId>.<step>.<attempt>`)"}),
+    },
     responses=documented(200, "The task, completed", *WITH_BODY, 404, 409),
 )
 def complete_task(
