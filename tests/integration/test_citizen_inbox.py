@@ -21,23 +21,26 @@ def _completed(application_id: str, person_id: str, status: str = "completed") -
 
 
 def test_the_inbox_shows_each_outcome_once_per_person_until_delivered(fresh_cloud: Any) -> None:
-    # Given three outcomes, one of them published twice (a relay republish)
+    # Given four outcomes, two of them published twice (a relay republish)
+    accepted = {"petitionId": "pet_inbox1", "milestone": "accepted"}
     outcomes = [
         _completed("chg_inbox1", "per_inbox_a"),
         _completed("chg_inbox2", "per_inbox_b", "completed_with_failures"),
+        ("onetrip.petitions", "PetitionProgressed", accepted),
         ("onetrip.petitions", "PetitionClosed", {"petitionId": "pet_inbox1", "status": "closed"}),
     ]
-    publish(fresh_cloud, [*outcomes, outcomes[0]])
+    publish(fresh_cloud, [*outcomes, outcomes[0], outcomes[2]])
     target = target_of(fresh_cloud)
 
     # When the inbox is read (twice: reading does not consume)
     first, petition = inbox.read(target), inbox.read(target, reference="pet_inbox1")
 
     # Then one message per outcome, ids and references only; still there on the next read
-    assert [m.message_id for m in petition] == ["pet_inbox1:closed"]
+    assert sorted(m.message_id for m in petition) == ["pet_inbox1:accepted", "pet_inbox1:closed"]
     assert sorted((m.message_id, m.person_id) for m in first) == [
         ("chg_inbox1:completed", "per_inbox_a"),
         ("chg_inbox2:completed_with_failures", "per_inbox_b"),
+        ("pet_inbox1:accepted", None),
         ("pet_inbox1:closed", None),
     ]
     assert all(m.reference in m.text for m in first)
@@ -50,5 +53,6 @@ def test_the_inbox_shows_each_outcome_once_per_person_until_delivered(fresh_clou
     left = inbox.read(target)
     assert sorted(m.message_id for m in left) == [
         "chg_inbox2:completed_with_failures",
+        "pet_inbox1:accepted",
         "pet_inbox1:closed",
     ]
