@@ -116,13 +116,14 @@ class PetitionClosed(EventDetail):
 
 class PetitionProgressed(EventDetail):
     """A milestone of a petition in progress that the petitioner is told about: accepted
-    at triage (受理), or the handling unit's reply delivered at conclusion (答复意见)."""
+    at triage (受理), the conclusion deadline extended (延期), or the handling unit's reply
+    delivered at conclusion (答复意见)."""
 
     source: ClassVar[str] = PETITION_SOURCE
     detail_type: ClassVar[str] = "PetitionProgressed"
 
     petition_id: str = Field(alias="petitionId")
-    milestone: Literal["accepted", "replied"]
+    milestone: Literal["accepted", "extended", "replied"]
 
 
 class CitizenMessage(EventDetail):

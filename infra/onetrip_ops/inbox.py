@@ -47,9 +47,10 @@ def read(
     reference: str | None = None,
     deliver: bool = False,
 ) -> list[Message]:
-    """Every message in the inbox (those for `person_id` / `reference` if given), oldest
-    first, one per `messageId` (the message service dedupes a relay's republish the same
-    way). With `deliver`, the messages read — matching or duplicate — are deleted."""
+    """Every message in the inbox (those for `person_id` / `reference` if given) in the
+    order the inbox received them, one per `messageId` (the message service dedupes a
+    relay's republish the same way). With `deliver`, the messages read — matching or
+    duplicate — are deleted."""
     sqs = target.client("sqs")
     url = target.queue_url(INBOX)
     received: list[dict[str, Any]] = []
@@ -58,8 +59,11 @@ def read(
         MaxNumberOfMessages=10,
         VisibilityTimeout=_READ_VISIBILITY_SECONDS,
         WaitTimeSeconds=_WAIT_SECONDS,
+        AttributeNames=["SentTimestamp"],
     ).get("Messages", []):
         received += batch
+    # In the order the inbox got them (milliseconds; the bus's `time` has whole seconds).
+    received.sort(key=lambda m: int(m.get("Attributes", {}).get("SentTimestamp", 0)))
     found: dict[str, Message] = {}
     done: list[dict[str, Any]] = []
     for raw in received:
@@ -72,7 +76,7 @@ def read(
         if deliver and (wanted or message.message_id in found):
             done.append(raw)
     _settle(sqs, url, received, done)
-    return sorted(found.values(), key=lambda m: (m.at, m.message_id))
+    return list(found.values())
 
 
 def _message(envelope: dict[str, Any]) -> Message:

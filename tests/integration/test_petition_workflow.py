@@ -327,6 +327,7 @@ def test_an_extension_moves_the_conclusion_deadline_once(desk: PetitionDesk) -> 
     after = desk.petition(pid)
     shift = _instant(after["conclusionDueAt"]) - _instant(before)
     assert shift.days == 20 and after["extended"] is True
+    assert _told(desk, pid) == ["accepted", "extended"]  # once, however often it was asked
 
 
 def _told(desk: PetitionDesk, pid: str) -> list[str]:

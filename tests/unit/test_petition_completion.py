@@ -127,7 +127,8 @@ def test_accountability_closes_the_case_and_publishes_it() -> None:
 
 LEADER = Caller(sub="leader-1", roles=frozenset({"leader"}))
 # Each step's completion and what the petitioner is told (信访工作条例 2022: whether the
-# petition is accepted, the written reply, the end of the case); the rest is internal.
+# petition is accepted, the written reply, the end of the case); the rest is internal
+# (the extension, told too, is no step: tests/integration/test_petition_workflow.py).
 TOLD = [
     ("triage", OFFICE, {"accepted": True, "handlingUnit": "A", "summary": "x"},
      [PetitionProgressed(petition_id="p1", milestone="accepted")]),

@@ -20,10 +20,12 @@ _IDENTITY_TEXTS = {
     "工作人员将继续处理，您无需再跑一次。业务编号：{ref}。",
 }
 # 信访工作条例 (2022): the petitioner is told in writing whether the petition is accepted
-# (within 15 days), gets the handling unit's written reply, and is asked to evaluate it
-# (the performance review records the satisfaction); the case's end closes the series.
+# (within 15 days), that the deadline was extended and why, and gets the handling unit's
+# written reply, with a request to evaluate it (the performance review records the
+# satisfaction); the case's end closes the series.
 _PETITION_TEXTS = {
     "accepted": "您的信访事项已受理，将自受理之日起60日内办结并书面答复。信访件编号：{ref}。",
+    "extended": "您的信访事项办理期限已延长，可登录查看延期理由。信访件编号：{ref}。",
     "replied": "您的信访事项已有答复意见，请登录查看，并对办理结果作出满意度评价。"
     "信访件编号：{ref}。",
     "closed": "您的信访事项已办结，可登录查看答复意见。信访件编号：{ref}。",
