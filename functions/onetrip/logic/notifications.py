@@ -23,7 +23,6 @@ from onetrip.events import (
     PetitionClosed,
     PetitionProgressed,
 )
-from onetrip.settings import Settings
 
 # The outcomes a citizen is told about (the Notifier's EventBridge rule is built from it).
 NOTIFIED_EVENTS = (IdentityChangeCompleted, PetitionClosed, PetitionProgressed)
@@ -33,13 +32,6 @@ NOTIFIED_EVENTS = (IdentityChangeCompleted, PetitionClosed, PetitionProgressed)
 class NoticeStores:
     notices: NoticeStore
     outbox: Outbox
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> NoticeStores:
-        return cls(
-            notices=NoticeStore(settings.notices_table),
-            outbox=Outbox(settings.outbox_table, settings.event_bus_name),
-        )
 
 
 def message_for(detail_type: str, detail: Mapping[str, Any]) -> CitizenMessage | None:
