@@ -198,10 +198,9 @@ async function show(event) {
   }
 }
 
+// This year so far, in China Standard Time months (the current month counts what it has).
 function defaults() {
-  const now = new Date();
-  const last = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-  const to = last.toISOString().slice(0, 7);
+  const to = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 7);
   if (!$("to").value) $("to").value = to;
   if (!$("from").value) $("from").value = `${to.slice(0, 4)}-01`;
 }
