@@ -114,6 +114,18 @@ class PetitionClosed(EventDetail):
     status: Literal["closed", "not_accepted"]
 
 
+class PetitionProgressed(EventDetail):
+    """A milestone of a petition in progress that the petitioner is told about: accepted
+    at triage (受理), the conclusion deadline extended (延期), or the handling unit's reply
+    delivered at conclusion (答复意见)."""
+
+    source: ClassVar[str] = PETITION_SOURCE
+    detail_type: ClassVar[str] = "PetitionProgressed"
+
+    petition_id: str = Field(alias="petitionId")
+    milestone: Literal["accepted", "extended", "replied"]
+
+
 class CitizenMessage(EventDetail):
     """One message to a citizen about an outcome they wait for. The message service finds
     the recipient's contact from the reference (personId, petitionId): never an ID number

@@ -106,6 +106,7 @@ PUBLIC = [
     ("GET", "/docs"),
     ("GET", "/.well-known/jwt-vc-issuer"),
     ("GET", "/abolished-proofs"),
+    ("GET", "/stats"),
 ]
 
 

@@ -20,7 +20,7 @@ from onetrip.dal.models.petitions import PetitionItem, TaskItem
 from onetrip.dal.outbox import Outbox
 from onetrip.domain.petition import DueMove
 from onetrip.errors import Conflict, StaleRead
-from onetrip.events import PetitionReceived
+from onetrip.events import EventDetail, PetitionReceived
 
 _SK = "PETITION"
 _CONDITION_FAILED = "ConditionalCheckFailedException"
@@ -110,9 +110,10 @@ class PetitionStore:
         known_steps: int,
         extension: Mapping[str, Any],
         moves: Sequence[DueMove] = (),
+        events: Sequence[EventDetail] = (),
     ) -> dict[str, Any]:
         """Move conclusionDueAt once, and with it (same transaction) the dueAt/remindAt of
-        the open tasks it capped and their step entries.
+        the open tasks it capped and their step entries, and the outbox entries of `events`.
 
         StaleRead (read again and retry) if anything the moves were computed from changed:
         the deadline, the extension flag, the status, the number of step entries (a task
@@ -138,7 +139,8 @@ class PetitionStore:
         )
         petition = model(_pk(petition_id), _SK)
         stale = StaleRead(detail="The petition changed meanwhile; try again.")
-        if not moves:
+        announced = [self.outbox.entry(e) for e in events] if self.outbox is not None else []
+        if not moves and not announced:
             try:
                 petition.update(actions, condition=condition)
             except UpdateError as error:
@@ -150,11 +152,14 @@ class PetitionStore:
             transact(
                 [Write.update("petition", petition, actions, condition)]
                 + [self._task_due_update(move) for move in moves]
+                + [write for write, _ in announced]
             )
         except TransactionCancelled as cancelled:
             if cancelled.condition_failed:
                 raise stale from None
             raise
+        if self.outbox is not None and announced:
+            self.outbox.publish_quietly([item for _, item in announced])
         updated = self.get(petition_id)
         assert updated is not None
         return updated

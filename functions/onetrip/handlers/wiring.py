@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from onetrip.dal.agency_records import AgencyRecordStore
 from onetrip.dal.applications import ApplicationStore
+from onetrip.dal.notices import NoticeStore
 from onetrip.dal.outbox import Outbox
 from onetrip.dal.petition_workflow import Workflow
 from onetrip.dal.petitions import PetitionStore
@@ -21,6 +22,7 @@ from onetrip.dal.scoreboard import ScoreboardStore
 from onetrip.dal.tasks import TaskStore
 from onetrip.logic.identity_changes import IdentityStores
 from onetrip.logic.linked_updates import LinkedStores
+from onetrip.logic.notifications import NoticeStores
 from onetrip.logic.petition_ports import PetitionStores
 from onetrip.logic.scoreboard import ScoreboardStores, StatsStores
 from onetrip.settings import Settings
@@ -92,3 +94,9 @@ def scoreboard(settings: Settings) -> ScoreboardStores:
         petitions=PetitionStore(settings.petitions_table),
         applications=ApplicationStore(settings.applications_table),
     )
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def notices(settings: Settings) -> NoticeStores:
+    """The Notifier: its markers and the outbox the messages go out through."""
+    return NoticeStores(notices=NoticeStore(settings.notices_table), outbox=outbox(settings))

@@ -29,6 +29,7 @@ class Petitions(Protocol):
         known_steps: int,
         extension: Mapping[str, Any],
         moves: Sequence[DueMove] = (),
+        events: Sequence[EventDetail] = (),
     ) -> dict[str, Any]: ...
 
 
