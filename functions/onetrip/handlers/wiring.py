@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from onetrip.dal.activity import ActivityLog
+from onetrip.dal.agency_notifications import NotificationStore
 from onetrip.dal.agency_records import AgencyRecordStore
 from onetrip.dal.applications import ApplicationStore
 from onetrip.dal.outbox import Outbox
@@ -19,6 +21,8 @@ from onetrip.dal.petitions import PetitionStore
 from onetrip.dal.registry import RegistryStore
 from onetrip.dal.scoreboard import ScoreboardStore
 from onetrip.dal.tasks import TaskStore
+from onetrip.dal.webhook_bus import WebhookBus
+from onetrip.logic.agency_changes import AgencyApiStores, AgencyChangeStores, ReminderStores
 from onetrip.logic.identity_changes import IdentityStores
 from onetrip.logic.linked_updates import LinkedStores
 from onetrip.logic.petition_ports import PetitionStores
@@ -59,6 +63,18 @@ def linked(settings: Settings) -> LinkedStores:
         applications=ApplicationStore(settings.applications_table),
         records=AgencyRecordStore(settings.agency_records_table),
         outbox=outbox(settings),
+        notifications=NotificationStore(settings.applications_table),
+    )
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def agencies(settings: Settings) -> AgencyApiStores:
+    """Agency records, and the pull and acknowledgement of webhook notifications."""
+    return AgencyApiStores(
+        records=agency_records(settings),
+        changes=AgencyChangeStores(
+            linked=linked(settings), activity=ActivityLog(settings.registry_table)
+        ),
     )
 
 
@@ -91,4 +107,18 @@ def scoreboard(settings: Settings) -> ScoreboardStores:
         scoreboard=ScoreboardStore(settings.scoreboard_table),
         petitions=PetitionStore(settings.petitions_table),
         applications=ApplicationStore(settings.applications_table),
+    )
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def webhook_bus(settings: Settings) -> WebhookBus:
+    return WebhookBus(settings.event_bus_name, settings.webhook_secrets)
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def acknowledgement_reminders(settings: Settings) -> ReminderStores:
+    return ReminderStores(
+        notifications=NotificationStore(settings.applications_table),
+        applications=ApplicationStore(settings.applications_table),
+        outbox=outbox(settings),
     )
