@@ -153,3 +153,49 @@ def http_api(base_url: str, token: str) -> Api:
             return int(error.code), json.loads(error.read() or b"null")
 
     return call
+
+
+def add_parser(commands: Any) -> None:
+    sim = commands.add_parser(
+        "agency-sim", help="run a simulated agency system that receives onetrip's webhooks"
+    )
+    sim.add_argument("--agency", required=True, choices=[a.value for a in Agency])
+    sim.add_argument("--port", type=int, default=0, help="where the webhook arrives")
+    sim.add_argument("--url", default="http://127.0.0.1:3000", help="onetrip's API")
+    sim.add_argument("--secret", help="the whsec_… signing secret (else read from --url's "
+                     "local runtime: Secrets Manager onetrip/webhooks/<agency>)")  # fmt: skip
+    sim.add_argument("--mode", choices=MODES, default="up")
+
+
+def run(args: Any) -> int:
+    from onetrip_local.tokens import mint
+
+    agency = Agency(args.agency)
+    secret = args.secret or _local_secret(args.url, agency)
+    token = mint(["agency"], sub=f"{agency.value}-system", agency=agency.value)
+    simulator = AgencySimulator(agency, secret, http_api(args.url, token), mode=args.mode)
+    server = serve(simulator, args.port)
+    print(f"agency-sim {agency.value} ready on http://127.0.0.1:{server.server_address[1]}",
+          flush=True)  # fmt: skip
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+def _local_secret(url: str, agency: Agency) -> str:
+    """The secret as the operator would hand it over, from the local runtime's moto."""
+    import urllib.request
+
+    import boto3
+
+    with urllib.request.urlopen(f"{url.rstrip('/')}/_local/topology", timeout=10) as response:
+        topology = json.loads(response.read())
+    client = boto3.client(  # type: ignore[call-overload]
+        "secretsmanager", endpoint_url=topology["endpointUrl"], region_name=topology["region"],
+        aws_access_key_id="testing", aws_secret_access_key="testing",
+    )  # fmt: skip
+    return str(client.get_secret_value(SecretId=f"onetrip/webhooks/{agency}")["SecretString"])

@@ -19,6 +19,7 @@ HTTP on 127.0.0.1, as behind a TLS-terminating proxy.
 from __future__ import annotations
 
 import json
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -205,3 +206,30 @@ def retry_later(
         QueueUrl=target.queue_url, ReceiptHandle=message["ReceiptHandle"],
         VisibilityTimeout=int(seconds),
     )  # fmt: skip
+
+
+class Deliverer(threading.Thread):
+    """`onetrip local`: one thread per API-destination target, as EventBridge delivers."""
+
+    def __init__(self, target: ApiDestinationTarget, destination: ApiDestination, sqs: Any,
+                 transport: Transport) -> None:  # fmt: skip
+        super().__init__(name=f"api-destination-{target.destination}", daemon=True)
+        self.target, self.destination, self._sqs, self._transport = (
+            target, destination, sqs, transport,
+        )  # fmt: skip
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            try:
+                for message in receive(self._sqs, self.target, wait_seconds=2):
+                    outcome = attempt(message, self.target, self.destination, self._transport,
+                                      self._sqs)  # fmt: skip
+                    if outcome.retry_in is not None:
+                        retry_later(self._sqs, self.target, message, outcome.retry_in)
+            except Exception:  # noqa: BLE001 - keep delivering; moto may be restarting
+                if not self._stop_event.wait(1):
+                    continue
+
+    def stop(self) -> None:
+        self._stop_event.set()
