@@ -43,10 +43,19 @@ class AgencySimulator:
     received: list[dict[str, Any]] = field(default_factory=list)  # verified payloads
     acks: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     requests: int = 0  # calls this agency made to onetrip (pull + ack)
+    # Over HTTP (serve) the delivery is answered at once and processed afterwards, as a
+    # receiver should (EventBridge waits 5 s); in process (tests) it runs inline.
+    background: bool = False
+    errors: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.receiver = Receiver(self.secret, MemorySeenIds())
         self._lock = threading.Lock()
+
+    def use_secret(self, secret: str) -> None:
+        """The secret handed over by onetrip's operator (known once onetrip runs)."""
+        self.secret = secret
+        self.receiver = Receiver(secret, MemorySeenIds())
 
     def seed(self, record: dict[str, Any]) -> None:
         self.records[record["idNumber"]] = dict(record)
@@ -63,9 +72,20 @@ class AgencySimulator:
         self.received.append(payload)
         if self.mode == "slow":
             time.sleep(self.slow_seconds)
-        with self._lock:
-            self._process(payload["notificationId"])
+        if self.background:
+            threading.Thread(target=self._process_safely, args=(payload,), daemon=True).start()
+        else:
+            self._process_safely(payload, reraise=True)
         return 200
+
+    def _process_safely(self, payload: dict[str, Any], reraise: bool = False) -> None:
+        try:
+            with self._lock:
+                self._process(str(payload["notificationId"]))
+        except Exception as error:
+            self.errors.append(f"{type(error).__name__}: {error}")
+            if reraise:
+                raise
 
     def _process(self, notification_id: str) -> None:
         base = f"/agencies/{self.agency.value}/changes"
@@ -98,6 +118,7 @@ class AgencySimulator:
 
 def serve(simulator: AgencySimulator, port: int = 0) -> ThreadingHTTPServer:
     """Serve the simulator on 127.0.0.1:port (0 = a free port); call serve_forever."""
+    simulator.background = True
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming

@@ -115,3 +115,12 @@ def test_cfn_lint_finds_no_errors(template: dict[str, Any], region: str) -> None
         and (region == "us-east-1" or any(lid in str(m) for lid in ours))
     ]  # fmt: skip
     assert errors == []
+
+
+def test_the_dashboard_shows_notifications_acknowledgements_and_overdue(
+    template: dict[str, Any],
+) -> None:
+    (dashboard,) = _of_type(template, "AWS::CloudWatch::Dashboard").values()
+    body = json.dumps(dashboard["Properties"]["DashboardBody"])
+    for metric in ("AgencyNotificationsSent", "AgencyAcknowledgements", "AcknowledgementsOverdue"):
+        assert metric in body, metric

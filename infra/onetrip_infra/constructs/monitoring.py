@@ -247,6 +247,16 @@ class Monitoring(Construct):
                         for a in connectors.agencies
                     ],
                 ),
+                CustomMetricGroup(
+                    title="Acknowledgements",
+                    metrics=[
+                        self.business_metric(
+                            Metric.AGENCY_ACKNOWLEDGEMENTS, agency=a.value, result=result
+                        )
+                        for a in connectors.agencies
+                        for result in ("applied", "not_applicable", "failed")
+                    ],
+                ),
                 CustomMetricGroup(title="Acknowledgements overdue", metrics=overdue),
             ],
         )
