@@ -271,3 +271,32 @@ def test_a_wrong_agency_system_leaves_the_update_open_and_ops_see_it(
 def _destination(hooks: LocalCloud, name: str) -> str:
     (found,) = [lid for lid in hooks.topology.api_destinations if f"{name}ApiDestination" in lid]
     return found
+
+
+def test_an_ack_that_dies_before_the_completion_check_is_completed_by_its_retry(
+    hooks: LocalCloud, sims: dict[Agency, AgencySimulator], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the other six linked updates settled and water's notification open
+    notification = _open_notification(hooks, sims)
+    from onetrip.dal.agency_notifications import NotificationStore
+    from onetrip.logic import agency_changes
+
+    found = NotificationStore(hooks.table("Applications")).get(notification)
+    assert found is not None
+    application_id = found.application_id
+    # When the ack commits but its function dies before the completion check
+    real = agency_changes.complete_if_final
+    monkeypatch.setattr(agency_changes, "complete_if_final", _dies)
+    died = _ack(hooks, Agency.WATER, notification, {"result": "applied"})
+    assert died.status == 500
+    monkeypatch.setattr(agency_changes, "complete_if_final", real)
+    desk = IdentityDesk(hooks)
+    assert desk.application(application_id)["status"] == "applying"
+    # Then the agency's retry is told 409, and the application completes all the same
+    retried = _ack(hooks, Agency.WATER, notification, {"result": "applied"})
+    assert retried.status == 409, retried.json
+    assert desk.application(application_id)["status"] == "completed"
+
+
+def _dies(*_: Any) -> None:
+    raise RuntimeError("the function died here")

@@ -123,6 +123,9 @@ def acknowledge(
     if result == LinkStatus.FAILED and not error:
         raise invalid("error", "is required when result is failed: say what went wrong")
     if notification.status != OPEN:
+        # A retried ack: the first may have died between its commit and the completion
+        # check, so the check runs again before the 409 (it is idempotent).
+        complete_if_final(linked, notification.application_id)
         raise _settled(notification.status)
     try:
         transact(
