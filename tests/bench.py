@@ -306,10 +306,10 @@ def webhook_bench(calls: Counter[str] | None = None, changes: int = WEBHOOK_CHAN
     """Issue 10: requests per linked update in each mode (in process, AWS requests counted
     per function), then notification -> acknowledgement p50 on `onetrip local` with two
     `agency-sim` systems over HTTP (both measured on onetrip's timeline)."""
-    if calls is None:
+    hooks = LocalCloud.start(context=WEBHOOK_CONTEXT, stack_name="hooks")
+    if calls is None:  # standalone: count on the clients now that moto's endpoint is set
         calls = Counter()
         _count_calls(calls)
-    hooks = LocalCloud.start(context=WEBHOOK_CONTEXT, stack_name="hooks")
     try:
         sims = in_process_simulators(hooks)
         desk = IdentityDesk(hooks)

@@ -129,3 +129,16 @@ def test_a_notification_body_refuses_anything_but_ids_and_field_names() -> None:
 
 def test_the_canonical_body_is_sorted_compact_ascii() -> None:
     assert canonical_body({"b": 1, "a": ["x"]}) == '{"a":["x"],"b":1}'
+
+
+def test_the_published_webhook_schema_is_the_notification_contract() -> None:
+    from onetrip.api.routes.agencies import WEBHOOKS
+    from onetrip.domain.webhooks import NOTIFICATION_FIELDS
+
+    schema = WEBHOOKS["agencyChangeNotification"]["post"]["requestBody"]["content"][
+        "application/json"
+    ]["schema"]
+    # API.md: {notificationId, applicationId, agency, changedFields, registryVersion}
+    expected = {"notificationId", "applicationId", "agency", "changedFields", "registryVersion"}
+    assert set(schema["required"]) == set(schema["properties"]) == expected
+    assert expected == NOTIFICATION_FIELDS

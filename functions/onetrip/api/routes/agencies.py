@@ -20,6 +20,56 @@ from onetrip.logic.agency_changes import AgencyApiStores
 
 router = Router()
 
+# What a `webhook` agency receives (OpenAPI 3.1 `webhooks`): ids and field names only.
+WEBHOOKS: dict[str, Any] = {
+    "agencyChangeNotification": {
+        "post": {
+            "summary": "A linked update is due at your agency: pull, apply, acknowledge",
+            "description": "Signed per Standard Webhooks (HMAC-SHA256 over "
+            "`<webhook-id>.<webhook-timestamp>.<body>` with the shared secret, `v1,` "
+            "prefix). Refuse a bad signature, a timestamp more than 5 minutes off and a "
+            "`webhook-id` you have seen; answer 2xx quickly, then call "
+            "`POST /agencies/{agency}/changes/lookup` and "
+            "`POST /agencies/{agency}/changes/{notificationId}/ack`. A reminder after the "
+            "deadline is a new delivery (new `webhook-id`, same `notificationId`).",
+            "tags": ["agencies"],
+            "parameters": [
+                {"name": name, "in": "header", "required": True, "schema": {"type": "string"}}
+                for name in ("webhook-id", "webhook-timestamp", "webhook-signature")
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": [
+                                "notificationId",
+                                "applicationId",
+                                "agency",
+                                "changedFields",
+                                "registryVersion",
+                            ],
+                            "properties": {
+                                "notificationId": {"type": "string"},
+                                "applicationId": {"type": "string"},
+                                "agency": {"type": "string"},
+                                "changedFields": {"type": "array", "items": {"type": "string"}},
+                                "registryVersion": {"type": "integer"},
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": {"description": "Received (processing may continue afterwards)"},
+                "400": {"description": "Refused: bad signature, stale or replayed"},
+            },
+        }
+    }
+}
+
 
 class AgencyRecordBody(Body):
     """The ID number, the fields this agency holds, and its own reference."""
