@@ -23,6 +23,7 @@ from onetrip.api.app import (
     make_api,
 )
 from onetrip.api.responses import documented
+from onetrip.api.routes.agencies import WEBHOOKS
 from onetrip.api.routes.credentials import STATIC_PATHS
 
 # Every route module of the public API, in the order they appear in the document.
@@ -64,6 +65,7 @@ def openapi_json() -> str:
     )
     document = json.loads(schema)
     document["paths"].update(STATIC_PATHS)
+    document["webhooks"] = WEBHOOKS
     _problem_422s(document)
     _text_bodies(document)
     return json.dumps(document, indent=2, ensure_ascii=False)
