@@ -53,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     token.add_argument("--unit")
     token.add_argument("--id-number")
     token.add_argument("--district")
+    token.add_argument("--venue", help="a registered venue's id (custom:venue)")
 
     remind = commands.add_parser("remind", help="fire the reminder schedule once")
     remind.add_argument("--at", required=True, help="the instant, e.g. 2026-03-01T09:00:00Z")
@@ -81,6 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 unit=args.unit,
                 id_number=args.id_number,
                 district=args.district,
+                venue=args.venue,
             )  # fmt: skip
         )
         return 0
