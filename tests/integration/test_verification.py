@@ -4,7 +4,6 @@ minimisation table, the cross-device flow, each bad input of issue 9 as its own 
 
 from __future__ import annotations
 
-import base64
 import json
 import zlib
 from collections.abc import Iterator
@@ -186,9 +185,10 @@ def test_one_request_takes_one_presentation_and_a_replay_is_refused(
 ) -> None:
     request = hotel.asked()
     presentation = _honest(holder)(request)
-    assert send(cloud, request["verificationId"], holder["citizen"], presentation).json[
-        "status"
-    ] == "verified"
+    assert (
+        send(cloud, request["verificationId"], holder["citizen"], presentation).json["status"]
+        == "verified"
+    )
     replay = send(cloud, request["verificationId"], holder["citizen"], presentation)
     assert replay.status == 409, replay.json
     # The same presentation at another request of the same venue: its nonce is not this one's
@@ -406,9 +406,7 @@ def _set_status_entry(cloud: Any, credential: dict[str, Any], value: int) -> Non
     cloud.fire_schedule("StatusListSweep", now())
 
 
-def test_a_revoked_credential_is_rejected_by_the_status_check(
-    cloud: Any, hotel: VenueDesk
-) -> None:
+def test_a_revoked_credential_is_rejected_by_the_status_check(cloud: Any, hotel: VenueDesk) -> None:
     person = IdentityDesk(cloud).register()
     key, jwk = holder_key()
     wallet = Wallet(cloud)

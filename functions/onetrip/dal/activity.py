@@ -33,9 +33,16 @@ class ActivityStore:
         )  # fmt: skip
         return [
             ActivityEntry(
-                at=i.at, party=i.party, party_kind=i.party_kind, type=i.type,
-                claims=list(i.claims or []), result=i.result, purpose=i.purpose,
-                reference=i.reference, legal_basis=i.legal_basis, reason=i.reason,
+                at=i.at,
+                party=i.party,
+                party_kind=i.party_kind,
+                type=i.type,
+                claims=list(i.claims or []),
+                result=i.result,
+                purpose=i.purpose,
+                reference=i.reference,
+                legal_basis=i.legal_basis,
+                reason=i.reason,
             )  # fmt: skip
             for i in items
         ]

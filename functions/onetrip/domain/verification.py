@@ -220,4 +220,3 @@ def outcome(result: VerificationResult) -> Outcome:
         return Outcome(status, checks, dict(result.claims))
     failed = failed_check(checks) or "signature"
     return Outcome(status, checks, failed=failed, reason=checks[failed]["code"])
-

@@ -97,10 +97,9 @@ class StatusLists:
             return ResolvedStatusList(cached.resolved.status_list, max(0, now - cached.iat))
         token = self.fetch(uri)
         # An unusable token is a ValueError (JwsError is one): the check reports it.
-        status_list, payload = read_status_list_token(
-            token, self.keys.for_header, uri=uri, now=now
-        )
-        iat = payload.get("iat") if type(payload.get("iat")) is int else now
+        status_list, payload = read_status_list_token(token, self.keys.for_header, uri=uri, now=now)
+        signed_at = payload.get("iat")
+        iat = signed_at if isinstance(signed_at, int) else now
         resolved = ResolvedStatusList(status_list, max(0, now - iat))
         self._cache[uri] = _Cached(resolved, iat, cacheable_until(payload, fetched_at=now))
         return resolved

@@ -110,8 +110,10 @@ def list_credentials() -> list[dict[str, Any]]:
     summary="Who saw what of my credentials: presentations and shared e-proofs (citizen)",
     tags=["credentials"],
     responses=documented(
-        200, "[{at, party, partyKind, type, claims: [names], result, purpose, ...}], newest "
-        "first; claim names only, never values", *READ,
+        200,
+        "[{at, party, partyKind, type, claims: [names], result, purpose, ...}], newest "
+        "first; claim names only, never values",
+        *READ,
     ),
     openapi_extensions=allow(Role.CITIZEN),
 )
@@ -124,8 +126,11 @@ def list_activity() -> list[dict[str, Any]]:
     summary="Share a police proof about a person with the asking agency or clerk",
     tags=["credentials"],
     responses=documented(
-        201, "{requestId, credential}: bound to the asker (aud), valid for a day, logged in "
-        "the person's activity", *WITH_BODY, 404,
+        201,
+        "{requestId, credential}: bound to the asker (aud), valid for a day, logged in "
+        "the person's activity",
+        *WITH_BODY,
+        404,
     ),
     openapi_extensions=allow(Role.AGENCY, Role.CLERK),
 )

@@ -81,8 +81,9 @@ def get_venue(venueId: str) -> dict[str, Any]:  # noqa: N803 - path name
     "/verifications",
     summary="Ask a citizen's wallet for claims (venue; only what its kind may ask: 403)",
     tags=["verification"],
-    responses=documented(201, "The pending request: nonce, audience, expiresAt, requestUri",
-                         *WITH_BODY),  # fmt: skip
+    responses=documented(
+        201, "The pending request: nonce, audience, expiresAt, requestUri", *WITH_BODY
+    ),  # fmt: skip
     openapi_extensions=allow(Role.VENUE),
 )
 def create_verification(body: Annotated[VerificationBody, BodyParam()]) -> Response[Any]:
@@ -131,8 +132,9 @@ def verification_qr(verificationId: str) -> Response[Any]:  # noqa: N803 - path 
     "/verifications/<verificationId>/request",
     summary="What the wallet shows before the citizen consents (citizen)",
     tags=["verification"],
-    responses=documented(200, "venue, purpose, type, claims, nonce, audience, expiresAt",
-                         *READ, 404),  # fmt: skip
+    responses=documented(
+        200, "venue, purpose, type, claims, nonce, audience, expiresAt", *READ, 404
+    ),  # fmt: skip
     openapi_extensions=allow(Role.CITIZEN),
 )
 def wallet_request(verificationId: str) -> dict[str, Any]:  # noqa: N803 - path name
@@ -143,8 +145,9 @@ def wallet_request(verificationId: str) -> dict[str, Any]:  # noqa: N803 - path 
     "/verifications/<verificationId>/presentation",
     summary="Present a credential (citizen): SD-JWT + disclosures + KB-JWT; one per request",
     tags=["verification"],
-    responses=documented(200, "{status}: verified | rejected (with failedCheck)",
-                         *WITH_BODY, 404, 409),  # fmt: skip
+    responses=documented(
+        200, "{status}: verified | rejected (with failedCheck)", *WITH_BODY, 404, 409
+    ),  # fmt: skip
     openapi_extensions=allow(Role.CITIZEN),
 )
 def present(

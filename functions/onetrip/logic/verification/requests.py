@@ -78,9 +78,7 @@ def create(
     return verification
 
 
-def for_venue(
-    stores: VerificationStores, caller: Caller, verification_id: str
-) -> Verification:
+def for_venue(stores: VerificationStores, caller: Caller, verification_id: str) -> Verification:
     """A venue reads only its own requests (404 for any other)."""
     caller.require(Role.VENUE)
     verification = stores.verifications.get(verification_id)

@@ -47,9 +47,7 @@ class VerificationStores:
         def clock() -> int:
             return int(time.time())
 
-        keys = IssuerKeys(
-            issuer, lambda: issuer_metadata(issuer, key_store.all(), now()), clock
-        )
+        keys = IssuerKeys(issuer, lambda: issuer_metadata(issuer, key_store.all(), now()), clock)
 
         def fetch(uri: str) -> str:
             """Our own lists, read where CloudFront serves them from (the same bytes)."""
