@@ -26,6 +26,7 @@ PUBLIC = {
     "GET /docs",
     "GET /.well-known/jwt-vc-issuer",
     "GET /abolished-proofs",
+    "GET /venue",  # the venue desk page: static, it asks for the token itself
 }
 
 
