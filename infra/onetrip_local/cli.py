@@ -1,5 +1,5 @@
 """`onetrip` — the local runtime's command line: local, token, remind, ops, wallet,
-catalogue-demo."""
+verify, catalogue-demo."""
 
 from __future__ import annotations
 
@@ -65,6 +65,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--rows", type=int, default=100)
     demo.add_argument("--seed", type=int, default=0, help="same seed, same file")
 
+    verify = commands.add_parser(
+        "verify", help="verify a presentation like a venue: online, or offline from the cache"
+    )
+    verify.add_argument("--presentation", required=True, metavar="FILE", help="'-' for stdin")
+    verify.add_argument("--nonce", required=True)
+    verify.add_argument("--audience", required=True)
+    verify.add_argument("--offline", action="store_true", help="cached keys and lists only")
+    verify.add_argument("--url", default=f"http://127.0.0.1:{DEFAULT_PORT}")
+    verify.add_argument("--claim", action="append", default=[], help="a requested claim")
+    verify.add_argument("--type", help="the requested credential type (checks vct)")
+    verify.add_argument("--cache", help="where keys and lists are kept (.build/local/…)")
+
     ops_cli.add_parser(commands)
     wallet_cli.add_parser(commands)
 
@@ -86,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )  # fmt: skip
         )
         return 0
+    if args.command == "verify":
+        return _verify(args)
     if args.command == "catalogue-demo":
         from onetrip_local.catalogue_demo import csv_text
 
@@ -94,6 +108,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "remind":
         return _remind(args.url, args.at)
     return _local(args)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from onetrip_local.verifier import CACHE_DIR, Unavailable, verify_file
+
+    text = sys.stdin.read() if args.presentation == "-" else open(args.presentation).read()
+    try:
+        report = verify_file(
+            text, nonce=args.nonce, audience=args.audience, url=args.url, offline=args.offline,
+            claims=args.claim, type_=args.type, directory=Path(args.cache or CACHE_DIR),
+        )  # fmt: skip
+    except Unavailable as error:
+        print(f"onetrip verify: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    if "statusListAge" in report:
+        source = "cached" if report["offline"] else "fetched"
+        print(f"status list {source}, signed {report['statusListAge']} s ago", file=sys.stderr)
+    return 0 if report["status"] == "verified" else 1
 
 
 def _env_int(name: str) -> int | None:
