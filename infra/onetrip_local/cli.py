@@ -115,7 +115,7 @@ def _verify(args: argparse.Namespace) -> int:
 
     from onetrip_local.verifier import CACHE_DIR, Unavailable, verify_file
 
-    text = sys.stdin.read() if args.presentation == "-" else open(args.presentation).read()
+    text = sys.stdin.read() if args.presentation == "-" else Path(args.presentation).read_text()
     try:
         report = verify_file(
             text, nonce=args.nonce, audience=args.audience, url=args.url, offline=args.offline,
