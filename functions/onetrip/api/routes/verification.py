@@ -3,6 +3,7 @@ and /venue, the desk page a venue verifies with."""
 
 from __future__ import annotations
 
+import io
 from importlib import resources
 from typing import Annotated, Any
 
@@ -117,13 +118,14 @@ def get_verification(verificationId: str) -> dict[str, Any]:  # noqa: N803 - pat
 def verification_qr(verificationId: str) -> Response[Any]:  # noqa: N803 - path name
     stores = _stores()
     verification = requests.for_venue(stores, current_caller(router), verificationId)
-    svg = segno.make(stores.request_uri(verification.verification_id), error="m").svg_inline(
-        scale=6, border=2
+    svg = io.BytesIO()  # a standalone SVG (with its namespace): an <img> can show it
+    segno.make(stores.request_uri(verification.verification_id), error="m").save(
+        svg, kind="svg", xmldecl=False, scale=6, border=2
     )
     return Response(
         status_code=200,
         content_type="image/svg+xml",
-        body=svg,
+        body=svg.getvalue().decode("utf-8"),
         headers={"Cache-Control": "no-store"},
     )
 
