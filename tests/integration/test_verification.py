@@ -379,6 +379,22 @@ def test_a_body_that_is_not_a_presentation_is_a_4xx_and_the_request_stays_open(
     assert hotel.result(request["verificationId"]).json["status"] == "pending"
 
 
+@pytest.mark.parametrize(
+    "garbage",
+    ["~", "~~~~", "a~b~c", "证明~", "\x00~\x00", "e30.e30.e30~e30~", "." * 3 + "~" * 70000],
+    ids=["one tilde", "only tildes", "three words", "not ASCII", "NUL bytes", "empty JSON",
+         "70 KB of tildes"],
+)  # fmt: skip
+def test_garbage_is_rejected_by_a_check_and_never_a_5xx(
+    cloud: Any, hotel: VenueDesk, holder: dict[str, Any], garbage: str
+) -> None:
+    request = hotel.asked()
+    sent = send(cloud, request["verificationId"], holder["citizen"], garbage)
+    assert (sent.status, sent.json["status"], sent.json["failedCheck"]) == (
+        200, "rejected", "signature",
+    )  # fmt: skip
+
+
 def _set_status_entry(cloud: Any, credential: dict[str, Any], value: int) -> None:
     """Write the credential's 2-bit entry straight into the issuer's stored list (as a
     status change would) and let the sweep publish it: a suspension has no route yet."""
