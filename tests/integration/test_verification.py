@@ -453,11 +453,24 @@ def test_a_suspended_credential_is_rejected_by_the_status_check(
 def test_a_key_retired_by_rotation_still_verifies_while_published(
     cloud: Any, hotel: VenueDesk, holder: dict[str, Any]
 ) -> None:
+    # A token naming a kid we never published makes the verifier re-read the keys just now
+    unknown = _spoilt(lambda j, d, c: (_resigned(j, _header(j, kid="never-published")), d))
+    request = hotel.asked()
+    assert send(cloud, request["verificationId"], holder["citizen"],
+                unknown(request, holder, cloud)).json["reason"] == "unknown_kid"  # fmt: skip
     rotated = cloud.api("POST", "/issuer-keys/rotation", claims=claims("issuer_admin"))
     assert rotated.status == 201
     kid = jwt.get_unverified_header(holder["credential"]["credential"].split("~")[0])["kid"]
     assert kid in {k["kid"] for k in Wallet(cloud).jwks()["jwks"]["keys"]}
     assert _answer(cloud, hotel, holder, _honest(holder))["status"] == "verified"
+    # And a credential the new key signs verifies at once (the verifier learns the new kid)
+    person = IdentityDesk(cloud).register()
+    key, jwk = holder_key()
+    fresh = {"key": key, "credential": Wallet(cloud).issued(person, holderJwk=jwk),
+             "citizen": citizen(person)}  # fmt: skip
+    new_kid = jwt.get_unverified_header(fresh["credential"]["credential"].split("~")[0])["kid"]
+    assert (new_kid, new_kid != kid) == (rotated.json["kid"], True)
+    assert _answer(cloud, hotel, fresh, _honest(fresh))["status"] == "verified"
 
 
 # --- isolation and the activity log ------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import fields
 from datetime import datetime
 
-from onetrip.clock import iso
+from onetrip.clock import iso, parse_instant
 from onetrip.dal.models import Write, bound
 from onetrip.dal.models.verifications import StoredVenue, StoredVerification
 from onetrip.domain.venues import Venue, VenueKind
@@ -56,8 +56,7 @@ class VerificationStore:
         return Verification(**values)
 
     def put_new(self, verification: Verification) -> None:
-        expire_at = int((datetime.fromisoformat(verification.expires_at.replace("Z", "+00:00"))
-                         + KEPT_FOR).timestamp())  # fmt: skip
+        expire_at = int((parse_instant(verification.expires_at) + KEPT_FOR).timestamp())
         self.model(
             f"VER#{verification.verification_id}",
             expire_at=expire_at,

@@ -47,7 +47,13 @@ class VerificationStores:
         def clock() -> int:
             return int(time.time())
 
-        keys = IssuerKeys(issuer, lambda: issuer_metadata(issuer, key_store.all(), now()), clock)
+        # A kid not seen yet re-reads the key table at once (one Query): a credential
+        # signed by a key rotated in a moment ago must verify, and every caller is a
+        # signed-in citizen, so unknown kids cannot be sprayed anonymously.
+        keys = IssuerKeys(
+            issuer, lambda: issuer_metadata(issuer, key_store.all(), now()), clock,
+            min_refresh=0,
+        )  # fmt: skip
 
         def fetch(uri: str) -> str:
             """Our own lists, read where CloudFront serves them from (the same bytes)."""
