@@ -134,4 +134,5 @@ def test_layer_requirements_leave_boto_to_the_runtime() -> None:
         "cryptography",
         "pynamodb",
         "segno",
+        "standardwebhooks",
     ]

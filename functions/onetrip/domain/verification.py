@@ -181,8 +181,8 @@ class ActivityEntry:
     type: str
     claims: Sequence[str]
     result: str
-    purpose: str
-    reference: str  # the verificationId or requestId it records
+    reference: str  # the verificationId, requestId or notificationId it records
+    purpose: str | None = None
     legal_basis: str | None = None
     reason: str | None = None  # the failed check of a rejected presentation
 
@@ -194,10 +194,11 @@ class ActivityEntry:
             "type": self.type,
             "claims": list(self.claims),
             "result": self.result,
-            "purpose": self.purpose,
             "reference": self.reference,
         }
-        optional = {"legalBasis": self.legal_basis, "failedCheck": self.reason}
+        optional = {
+            "purpose": self.purpose, "legalBasis": self.legal_basis, "failedCheck": self.reason,
+        }  # fmt: skip
         body.update({k: v for k, v in optional.items() if v is not None})
         return body
 

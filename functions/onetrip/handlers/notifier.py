@@ -14,6 +14,7 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from onetrip.handlers import wiring
 from onetrip.logic import notifications
 from onetrip.settings import get_settings
 
@@ -23,7 +24,7 @@ processor = BatchProcessor(event_type=EventType.SQS)
 
 def _record_handler(record: SQSRecord) -> None:
     envelope = json.loads(record.body)
-    stores = notifications.NoticeStores.from_settings(get_settings())
+    stores = wiring.notices(get_settings())
     sent = notifications.notify(stores, envelope["detail-type"], envelope["detail"])
     logger.info("outcome notified", extra={"detailType": envelope["detail-type"], "sent": sent})
 

@@ -17,11 +17,15 @@ from onetrip.dal.models import TransactionCancelled, transact
 from onetrip.dal.notices import NoticeStore
 from onetrip.dal.outbox import Outbox
 from onetrip.domain import notices
-from onetrip.events import CitizenMessage, IdentityChangeCompleted, PetitionClosed
-from onetrip.settings import Settings
+from onetrip.events import (
+    CitizenMessage,
+    IdentityChangeCompleted,
+    PetitionClosed,
+    PetitionProgressed,
+)
 
 # The outcomes a citizen is told about (the Notifier's EventBridge rule is built from it).
-NOTIFIED_EVENTS = (IdentityChangeCompleted, PetitionClosed)
+NOTIFIED_EVENTS = (IdentityChangeCompleted, PetitionClosed, PetitionProgressed)
 
 
 @dataclass(frozen=True)
@@ -29,19 +33,14 @@ class NoticeStores:
     notices: NoticeStore
     outbox: Outbox
 
-    @classmethod
-    def from_settings(cls, settings: Settings) -> NoticeStores:
-        return cls(
-            notices=NoticeStore(settings.notices_table),
-            outbox=Outbox(settings.outbox_table, settings.event_bus_name),
-        )
-
 
 def message_for(detail_type: str, detail: Mapping[str, Any]) -> CitizenMessage | None:
     if detail_type == IdentityChangeCompleted.detail_type:
         return notices.for_identity_change(IdentityChangeCompleted.model_validate(detail))
     if detail_type == PetitionClosed.detail_type:
         return notices.for_petition(PetitionClosed.model_validate(detail))
+    if detail_type == PetitionProgressed.detail_type:
+        return notices.for_petition(PetitionProgressed.model_validate(detail))
     return None
 
 

@@ -58,7 +58,7 @@ class StoredActivity(TableModel):
     type = UnicodeAttribute()
     claims = ListAttribute(of=UnicodeAttribute)  # type: ignore[var-annotated]
     result = UnicodeAttribute()
-    purpose = UnicodeAttribute()
+    purpose = UnicodeAttribute(null=True)
     reference = UnicodeAttribute()
     legal_basis = UnicodeAttribute(attr_name="legalBasis", null=True)
     reason = UnicodeAttribute(null=True)

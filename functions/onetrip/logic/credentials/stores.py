@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from onetrip.dal.activity import ActivityStore
+from onetrip.dal.activity import ActivityLog, ActivityStore
 from onetrip.dal.applications import ApplicationStore
 from onetrip.dal.credentials import CredentialStore
 from onetrip.dal.issuer_keys import IssuerKeyStore
@@ -23,6 +23,7 @@ class CredentialStores:
     objects: StatusObjects
     applications: ApplicationStore
     activity: ActivityStore
+    agency_pulls: ActivityLog  # linked-update values an agency pulled (Registry table)
     issuer_url: str
     first_key_id: str  # the stack's own KMS key, current until the first rotation
 
@@ -36,6 +37,7 @@ class CredentialStores:
             objects=StatusObjects(settings.status_list_bucket),
             applications=ApplicationStore(settings.applications_table),
             activity=ActivityStore(settings.credentials_table),
+            agency_pulls=ActivityLog(settings.registry_table),
             issuer_url=settings.issuer_url.rstrip("/"),
             first_key_id=settings.issuer_key_id,
         )

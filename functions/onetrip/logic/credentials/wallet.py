@@ -142,4 +142,19 @@ def activity(stores: CredentialStores, caller: Caller) -> list[ActivityEntry]:
     credentials and every e-proof shared about them (names, never values)."""
     caller.require(Role.CITIZEN)
     person = _own_person(stores, caller)
-    return stores.activity.for_person(person.person_id) if person else []
+    if person is None:
+        return []
+    pulls = [
+        ActivityEntry(
+            at=e["at"],
+            party=e["party"],
+            party_kind=e["partyKind"],
+            type=e["type"],
+            claims=list(e["claims"]),
+            result=e["result"],
+            reference=e.get("reference", ""),
+        )  # fmt: skip
+        for e in stores.agency_pulls.of_person(person.person_id)
+    ]
+    entries = [*stores.activity.for_person(person.person_id), *pulls]
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)
