@@ -7,6 +7,7 @@ triggers run when a test asks (`deliver`, `fire_schedule`), so tests are determi
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import json
 import os
@@ -122,12 +123,10 @@ class LocalCloud:
                 cloud.topology = cloud._provision()
 
     def stop(self) -> None:
-        global _SERVER
+        # The shared moto server lives until the process ends: in-process code caches its
+        # clients per process (onetrip.dal.aws), so a later cloud must find the same one.
         if self in _LIVE:
             _LIVE.remove(self)
-        if not _LIVE and _SERVER is not None:
-            _SERVER.stop()
-            _SERVER = None
 
     # -- look-ups -----------------------------------------------------------------------
 
@@ -331,6 +330,7 @@ def _shared_server() -> MotoServer:
     global _SERVER
     if _SERVER is None:
         _SERVER = MotoServer()
+        atexit.register(_SERVER.stop)
     return _SERVER
 
 
