@@ -36,7 +36,7 @@ from tests.integration.test_petition_workflow import (
     UNIT,
     PetitionDesk,
 )
-from tests.integration.wallet_flow import Wallet, citizen
+from tests.integration.wallet_flow import Wallet, citizen, holder_key
 from tests.webhooks import WEBHOOK_AGENCIES, WEBHOOK_CONTEXT, in_process_simulators, webhook_city
 
 CHANGES = 30
@@ -194,6 +194,40 @@ def credential_bench(rounds: int = 10, blocks: int = 80) -> None:
         f"({len(lst) / 1024:.1f} KB as lst), 1 bit {one_bit_kb:.1f} KB "
         f"(draft: ~14 KB); set one bit + re-encode at level 9: {republish * 1000:.0f} ms"
     )
+    _verify_with_trust(issuer, holder, shown, requested, status_list, blocks=max(1, blocks // 8))
+
+
+def _verify_with_trust(issuer: Any, holder: Any, shown: str, requested: list[str],
+                       status_list: Any, blocks: int) -> None:  # fmt: skip
+    """The verifier service's path (vc/trust.py): keys from the JWKS, the published 2^20
+    list fetched, its signature checked and inflated, or served from the ttl cache."""
+    from onetrip.vc.jws import sign_compact
+    from onetrip.vc.status_list import status_list_header, status_list_payload
+    from onetrip.vc.trust import IssuerKeys, StatusLists
+
+    from tests.credentials import ISSUER, NOW, STATUS_URI
+
+    def token(ttl: int) -> str:
+        payload = status_list_payload(uri=STATUS_URI, lst_obj=status_list.to_json(),
+                                      iat=NOW - 5, exp=NOW + 86400, ttl=ttl)  # fmt: skip
+        return str(sign_compact(status_list_header(), payload, issuer.signer))
+
+    def clock() -> int:
+        return NOW
+
+    metadata = {"issuer": ISSUER, "jwks": {"keys": [issuer.signer.public_jwk()]}}
+    for ttl, label in ((30, "fetched each time (ttl 30 s)"), (3600, "cached (ttl 1 h)")):
+        keys = IssuerKeys(ISSUER, lambda: metadata, clock)
+        published = token(ttl)
+        statuses = StatusLists(lambda uri, t=published: t, keys, clock)
+        best = float("inf")
+        for _ in range(blocks):
+            started = time.perf_counter()
+            for _ in range(10):
+                assert issuer.verify(shown, requested, keys=keys, statuses=statuses).verified
+            best = min(best, (time.perf_counter() - started) / 10)
+        print(f"verify with the service's trust, status list {label}: {best * 1e6:6.0f} us "
+              f"({1 / best:,.0f} presentations/s on one core)")  # fmt: skip
 
 
 def _import_seconds(module: str) -> float:
@@ -220,6 +254,11 @@ def cold_starts() -> None:
 def main() -> int:
     if "--imports" in sys.argv:
         cold_starts()
+        return 0
+    if "--verification" in sys.argv:
+        logging.disable(logging.INFO)
+        credential_bench()
+        verification_round_trip()
         return 0
     logging.disable(logging.INFO)  # the functions' INFO lines would drown the figures
     credential_bench()
@@ -289,13 +328,15 @@ def main() -> int:
         print(f"estimated cost: ${cost * 1e6:,.2f} per million changes (7 linked updates each)")
         _petitions(cloud, counts, calls)
         _wallet(cloud, counts, calls)
+        _verification(cloud, counts, calls)
         catalogue_bench(cloud)
         _print_counts(counts)
         webhook_bench(calls)
-        cold_starts()
-        return 0
     finally:
         cloud.stop()
+    verification_round_trip()
+    cold_starts()
+    return 0
 
 
 WEBHOOK_CHANGES = 10
@@ -501,6 +542,83 @@ def _wallet(cloud: LocalCloud, counts: dict[str, Counter[str]], calls: Counter[s
         f"identity change -> re-issued credential in the wallet p50 "
         f"{statistics.median(reissue_times) * 1000:6.1f} ms (approve + delivery, in process)"
     )
+
+
+VERIFICATION_ROUNDS = 30
+
+
+def _verifying_desk(cloud: Any) -> tuple[Any, dict[str, Any], Any]:
+    """A hotel and a citizen whose wallet holds a resident ID bound to its key."""
+    from tests.integration.verification_flow import VenueDesk
+
+    person = IdentityDesk(cloud).register()
+    key, jwk = holder_key()
+    credential = Wallet(cloud).issued(person, holderJwk=jwk)
+    owner = {"key": key, "credential": credential["credential"], "citizen": citizen(person)}
+    return VenueDesk.register(cloud, "hotel", "基准宾馆"), owner, person
+
+
+def _one_verification(cloud: Any, desk: Any, owner: dict[str, Any],
+                      step: Callable[[str, Callable[[], Any]], Any]) -> None:  # fmt: skip
+    from tests.integration.verification_flow import HOTEL_CLAIMS, present, send
+
+    request = step("verification: create", lambda: desk.asked())
+    shown = present(owner["key"], owner["credential"], HOTEL_CLAIMS, aud=request["audience"],
+                    nonce=request["nonce"])  # fmt: skip
+    verification_id = request["verificationId"]
+    sent = step("verification: present",
+                lambda: send(cloud, verification_id, owner["citizen"], shown))  # fmt: skip
+    assert sent.json["status"] == "verified", sent.json
+    result = step("verification: result", lambda: desk.result(request["verificationId"]))
+    assert result.json["status"] == "verified"
+
+
+def _verification(cloud: LocalCloud, counts: dict[str, Counter[str]], calls: Counter[str]) -> None:
+    """Issue 9: AWS requests per verification request, presentation and result read."""
+    desk, owner, _ = _verifying_desk(cloud)
+    for _ in range(5):
+        _one_verification(cloud, desk, owner,
+                          lambda name, action: _measure(counts, calls, name, action))  # fmt: skip
+
+
+def verification_round_trip(rounds: int = VERIFICATION_ROUNDS) -> None:
+    """Issue 9: create -> present -> result over HTTP on `onetrip local` (HTTP server,
+    JWT authorizer, one worker process per function, moto), p50 of each step."""
+    from onetrip_local.runtime import LocalRuntime, RuntimeOptions
+
+    from tests.e2e.conftest import HttpCloud
+
+    runtime = LocalRuntime(RuntimeOptions(port=0))
+    try:
+        http = HttpCloud(runtime.start())
+        desk, owner, _ = _verifying_desk(http)
+        times: dict[str, list[float]] = {}
+
+        def step(name: str, action: Callable[[], Any]) -> Any:
+            started = time.perf_counter()
+            result = action()
+            times.setdefault(name, []).append(time.perf_counter() - started)
+            return result
+
+        _one_verification(http, desk, owner, step)  # warm the workers
+        times.clear()
+        for _ in range(rounds):
+            started = time.perf_counter()
+            _one_verification(http, desk, owner, step)
+            times.setdefault("round trip", []).append(time.perf_counter() - started)
+        parts = ", ".join(
+            f"{name.removeprefix('verification: ')} {statistics.median(values) * 1000:.1f} ms"
+            for name, values in times.items()
+            if name != "round trip"
+        )
+        trip = times["round trip"]
+        print(
+            f"verification round trip on onetrip local (create -> present -> result, "
+            f"{rounds} rounds): p50 {statistics.median(trip) * 1000:.1f} ms, "
+            f"p95 {_percentile(trip, 0.95) * 1000:.1f} ms ({parts})"
+        )
+    finally:
+        runtime.stop()
 
 
 if __name__ == "__main__":

@@ -42,6 +42,7 @@ class Settings(BaseModel):
     issuer_key_id: str = Field(default="", alias="ISSUER_KEY_ID")  # the stack's first key
     issuer_url: str = Field(default="", alias="ISSUER_URL")  # `iss`; serves status lists
     status_list_bucket: str = Field(default="", alias="STATUS_LIST_BUCKET")
+    verifications_table: str = Field(default="", alias="VERIFICATIONS_TABLE")
 
     @field_validator("max_receive_count", "ack_deadline_seconds", mode="before")
     @classmethod

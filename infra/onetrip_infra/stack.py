@@ -19,6 +19,7 @@ from onetrip_infra.constructs.monitoring import Monitoring
 from onetrip_infra.constructs.notifications import CitizenNotifications
 from onetrip_infra.constructs.petitions import PetitionWorkflow
 from onetrip_infra.constructs.scoreboard import Scoreboard
+from onetrip_infra.constructs.verification import Verification
 from onetrip_infra.stages import STAGES, Stage
 
 
@@ -73,6 +74,10 @@ class OnetripStack(Stack):
         self.credentials = Credentials(
             self, "Credentials", defaults=self.defaults, data=self.data, bus=self.bus,
             api=self.api,
+        )  # fmt: skip
+        self.verification = Verification(
+            self, "Verification", defaults=self.defaults, data=self.data, api=self.api,
+            credentials=self.credentials,
         )  # fmt: skip
         self.catalogue = Catalogue(
             self, "Catalogue", defaults=self.defaults, data=self.data, api=self.api

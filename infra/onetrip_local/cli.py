@@ -1,5 +1,5 @@
 """`onetrip` — the local runtime's command line: local, token, remind, inbox, ops, wallet,
-catalogue-demo, agency-sim."""
+verify, catalogue-demo, agency-sim."""
 
 from __future__ import annotations
 
@@ -58,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     token.add_argument("--unit")
     token.add_argument("--id-number")
     token.add_argument("--district")
+    token.add_argument("--venue", help="a registered venue's id (custom:venue)")
 
     remind = commands.add_parser("remind", help="fire the reminder schedule once")
     remind.add_argument("--at", required=True, help="the instant, e.g. 2026-03-01T09:00:00Z")
@@ -81,6 +82,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--rows", type=int, default=100)
     demo.add_argument("--seed", type=int, default=0, help="same seed, same file")
 
+    verify = commands.add_parser(
+        "verify", help="verify a presentation like a venue: online, or offline from the cache"
+    )
+    verify.add_argument("--presentation", required=True, metavar="FILE", help="'-' for stdin")
+    verify.add_argument("--nonce", required=True)
+    verify.add_argument("--audience", required=True)
+    verify.add_argument("--offline", action="store_true", help="cached keys and lists only")
+    verify.add_argument("--url", default=f"http://127.0.0.1:{DEFAULT_PORT}")
+    verify.add_argument("--claim", action="append", default=[], help="a requested claim")
+    verify.add_argument("--type", help="the requested credential type (checks vct)")
+    verify.add_argument("--cache", help="where keys and lists are kept (.build/local/…)")
+
     ops_cli.add_parser(commands)
     wallet_cli.add_parser(commands)
     agency_sim.add_parser(commands)
@@ -101,9 +114,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 unit=args.unit,
                 id_number=args.id_number,
                 district=args.district,
+                venue=args.venue,
             )  # fmt: skip
         )
         return 0
+    if args.command == "verify":
+        return _verify(args)
     if args.command == "catalogue-demo":
         from onetrip_local.catalogue_demo import csv_text
 
@@ -114,6 +130,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "inbox":
         return _inbox(args)
     return _local(args)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from onetrip_local.verifier import CACHE_DIR, Unavailable, verify_file
+
+    text = sys.stdin.read() if args.presentation == "-" else Path(args.presentation).read_text()
+    try:
+        report = verify_file(
+            text, nonce=args.nonce, audience=args.audience, url=args.url, offline=args.offline,
+            claims=args.claim, type_=args.type, directory=Path(args.cache or CACHE_DIR),
+        )  # fmt: skip
+    except Unavailable as error:
+        print(f"onetrip verify: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    if "statusListAge" in report:
+        source = "cached" if report["offline"] else "fetched"
+        print(f"status list {source}, signed {report['statusListAge']} s ago", file=sys.stderr)
+    return 0 if report["status"] == "verified" else 1
 
 
 def _env_int(name: str) -> int | None:

@@ -37,6 +37,7 @@ EXTRA_CLAIMS = {
     "unit": "custom:unit",
     "id_number": "custom:idNumber",
     "district": "custom:district",
+    "venue": "custom:venue",
 }
 
 

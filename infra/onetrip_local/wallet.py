@@ -101,3 +101,20 @@ class Wallet:
             self.kept(credential_id)["credential"], disclose,
             holder=holder_signer(self.directory), aud=audience, nonce=nonce, iat=int(time.time()),
         )  # fmt: skip
+
+    def request(self, verification_id: str) -> dict[str, Any]:
+        """A venue's request, as the wallet shows it before the citizen consents."""
+        return dict(self._call("GET", f"/verifications/{verification_id}/request"))
+
+    def respond(self, verification_id: str, credential_id: str) -> dict[str, Any]:
+        """Disclose exactly what the venue asked for, bound to its nonce and audience."""
+        asked = self.request(verification_id)
+        shown = self.presentation(
+            credential_id, asked["claims"], audience=asked["audience"], nonce=asked["nonce"]
+        )
+        path = f"/verifications/{verification_id}/presentation"
+        return dict(self._call("POST", path, {"presentation": shown}))
+
+    def activity(self) -> list[dict[str, Any]]:
+        """Who saw what of the citizen's credentials (names, never values)."""
+        return list(self._call("GET", "/credentials/activity"))

@@ -28,6 +28,12 @@ def add_parser(commands: Any) -> None:
     show.add_argument("--disclose", action="append", default=[], metavar="CLAIM")
     show.add_argument("--audience", required=True)
     show.add_argument("--nonce", required=True)
+    request = actions.add_parser("request", help="what a venue asks for (before consent)")
+    request.add_argument("verification_id")
+    respond = actions.add_parser("respond", help="present to a venue's request what it asked")
+    respond.add_argument("verification_id")
+    respond.add_argument("credential_id")
+    actions.add_parser("activity", help="who saw what of my credentials (names only)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,6 +55,12 @@ def run(args: argparse.Namespace) -> int:
             output = [_summary(record) for record in wallet.listing()]
         elif args.action == "claims":
             output = wallet.claims(args.credential_id)
+        elif args.action == "request":
+            output = wallet.request(args.verification_id)
+        elif args.action == "respond":
+            output = wallet.respond(args.verification_id, args.credential_id)
+        elif args.action == "activity":
+            output = wallet.activity()
         else:
             print(wallet.presentation(args.credential_id, args.disclose,
                                       audience=args.audience, nonce=args.nonce))  # fmt: skip

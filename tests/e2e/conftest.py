@@ -32,6 +32,7 @@ _TOKEN_OPTIONS = {
     "custom:unit": "--unit",
     "custom:idNumber": "--id-number",
     "custom:district": "--district",
+    "custom:venue": "--venue",
 }
 
 

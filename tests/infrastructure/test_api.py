@@ -27,6 +27,7 @@ PUBLIC = {
     "GET /docs",
     "GET /.well-known/jwt-vc-issuer",
     "GET /abolished-proofs",
+    "GET /venue",  # the venue desk page: static, it asks for the token itself
     "GET /stats",  # the leaders' chart page; its figures need a token
 }
 

@@ -133,5 +133,6 @@ def test_layer_requirements_leave_boto_to_the_runtime() -> None:
         "pyjwt[crypto]",
         "cryptography",
         "pynamodb",
+        "segno",
         "standardwebhooks",
     ]

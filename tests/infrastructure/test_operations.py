@@ -23,7 +23,7 @@ AGENCIES = list(Agency)
 FUNCTIONS = {
     "PersonsApi", "IdentityChangesApi", "AgenciesApi", "DocsApi", "OutboxRelay",
     "PetitionsApi", "TasksApi", "StatsApi", "TaskOpener", "ReminderSweep", "CatalogueApi",
-    "ScoreboardConsumer", "Notifier",
+    "ScoreboardConsumer", "Notifier", "VerificationsApi",
     *(f"LinkedUpdate{pascal(a)}" for a in AGENCIES),
     "CredentialsApi", "IssuerApi", "CredentialChain", "StatusListSweep",
 }  # fmt: skip
@@ -316,8 +316,8 @@ def test_prod_retains_its_data_and_protects_its_tables(prod_synth: Synth) -> Non
             assert resource["UpdateReplacePolicy"] == "Retain", lid
     tables = prod_synth.of_type("AWS::DynamoDB::Table")
     # registry, applications, agency records, outbox, petitions, tasks; credentials, status
-    # lists, issuer keys; catalogue; scoreboard; citizen notices
-    assert len(tables) == 6 + 3 + 1 + 1 + 1
+    # lists, issuer keys; catalogue; scoreboard; citizen notices; verifications
+    assert len(tables) == 6 + 3 + 1 + 1 + 1 + 1
     for lid, table in tables.items():
         props = table["Properties"]
         assert props["DeletionProtectionEnabled"] is True, lid

@@ -155,6 +155,12 @@ def test_every_pull_lands_in_the_citizens_activity_log(completed: Scenario) -> N
                                                "formerIdNumbers"])  # fmt: skip
     assert pulls["water"]["result"] == "disclosed"
     assert "欧阳" not in repr(entries) and completed.person["idNumber"] not in repr(entries)
+    # And the citizen reads them in their activity log (GET /credentials/activity)
+    citizen = claims("citizen", idNumber=completed.person["idNumber"])
+    shown = completed.desk.cloud.api("GET", "/credentials/activity", claims=citizen).json
+    assert {(e["party"], e["type"], e["result"], e["reference"]) for e in shown} == {
+        (e["party"], "linked_update_pull", "disclosed", e["reference"]) for e in entries
+    }
 
 
 # -- bad input and security -------------------------------------------------------------------

@@ -101,6 +101,15 @@ MATRIX: list[Row] = [
     ("PUT", "/abolished-proofs/prf_unknown", {}, {"issuer_admin": 422}),
     ("GET", "/abolished-proofs/prf_unknown/history", None, {"issuer_admin": 404}),
     ("POST", "/abolished-proofs/import", {}, {"issuer_admin": 415}),  # CSV only
+    ("GET", "/credentials/activity", None, {"citizen": 200}),
+    ("POST", "/proof-requests", {}, _each(422, "agency", "clerk")),
+    ("POST", "/venues", {}, {"issuer_admin": 422}),
+    ("GET", "/venues/ven_unknown", None, _each(404, "issuer_admin", "venue")),
+    ("POST", "/verifications", {}, {"venue": 422}),
+    ("GET", "/verifications/ver_unknown", None, {"venue": 404}),
+    ("GET", "/verifications/ver_unknown/qr.svg", None, {"venue": 404}),
+    ("GET", "/verifications/ver_unknown/request", None, {"citizen": 404}),
+    ("POST", "/verifications/ver_unknown/presentation", {}, {"citizen": 422}),
 ]
 # fmt: on
 PUBLIC = [
@@ -109,6 +118,7 @@ PUBLIC = [
     ("GET", "/docs"),
     ("GET", "/.well-known/jwt-vc-issuer"),
     ("GET", "/abolished-proofs"),
+    ("GET", "/venue"),
     ("GET", "/stats"),
 ]
 
@@ -221,6 +231,8 @@ def _as_template(route_key: str) -> str:
         "/tasks/tsk_unknown": "/tasks/{taskId}",
         "/credentials/cred_unknown": "/credentials/{credentialId}",
         "/abolished-proofs/prf_unknown": "/abolished-proofs/{proofId}",
+        "/venues/ven_unknown": "/venues/{venueId}",
+        "/verifications/ver_unknown": "/verifications/{verificationId}",
     }
     for concrete, template in names.items():
         route_key = route_key.replace(concrete, template)

@@ -115,3 +115,35 @@ def test_a_chain_change_and_a_petition_log_no_personal_data(
     assert leaks == []
     for typed in ("欧阳", "娜娜", "丽娜", "司马相如", "13512345678"):
         assert typed not in text, typed
+
+
+def test_a_verification_and_a_shared_proof_log_no_personal_data(
+    cloud: Any, all_logs: list[str]
+) -> None:
+    from tests.integration.verification_flow import HOTEL_CLAIMS, VenueDesk, present, send
+    from tests.integration.wallet_flow import Wallet, citizen, holder_key
+
+    # Given a hotel that verifies a citizen and reads the disclosed name and number
+    person = IdentityDesk(cloud).register(surname="上官", givenName="婉儿", gender="female")
+    key, jwk = holder_key()
+    credential = Wallet(cloud).issued(person, holderJwk=jwk)["credential"]
+    hotel = VenueDesk.register(cloud, "hotel", "日志宾馆")
+    request = hotel.asked()
+    shown = present(key, credential, HOTEL_CLAIMS, aud=request["audience"], nonce=request["nonce"])
+    assert send(cloud, request["verificationId"], citizen(person), shown).json["status"] == (
+        "verified"
+    )
+    assert hotel.result(request["verificationId"]).json["claims"]["surname"] == "上官"
+    # And an agency that is shared a proof about them; and the citizen reads their log
+    body = {"type": "household_proof", "idNumber": person["idNumber"], "purpose": "核查",
+            "legalBasis": "依法"}  # fmt: skip
+    shared = cloud.api("POST", "/proof-requests", body=body, claims=claims("agency", agency="gas"))
+    assert shared.status == 201
+    assert cloud.api("GET", "/credentials/activity", claims=citizen(person)).status == 200
+
+    # Then no log line carries the number or the name
+    text = "\n".join(all_logs)
+    assert "presentation verified" in text
+    assert [line[:300] for line in all_logs if ID_NUMBER_SHAPE.search(line)] == []
+    for typed in ("上官", "婉儿"):
+        assert typed not in text, typed

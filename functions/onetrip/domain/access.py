@@ -37,6 +37,7 @@ class Caller:
     unit: str | None = None
     id_number: str | None = None
     district: str | None = None
+    venue: str | None = None  # custom:venue: the registered venue a venue system is
 
     def has(self, *roles: Role) -> bool:
         return any(role in self.roles for role in roles)
@@ -74,4 +75,5 @@ def caller_from_claims(claims: Mapping[str, Any] | None) -> Caller:
         unit=claims.get("custom:unit"),
         id_number=claims.get("custom:idNumber"),
         district=claims.get("custom:district"),
+        venue=claims.get("custom:venue"),
     )

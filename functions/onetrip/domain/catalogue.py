@@ -30,6 +30,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from onetrip.domain.credential_types import CREDENTIAL_TYPES
 from onetrip.domain.similarity import bigrams, normalize
 from onetrip.errors import FieldError, InvalidInput, invalid
 
@@ -40,20 +41,6 @@ class Replacement(StrEnum):
     DECLARATION = "declaration"  # 告知承诺制: the citizen's own written declaration
     NONE = "none"  # simply no longer required
 
-
-# The credential types of API.md ("No-certificate city", Types); the wallet's types module
-# is not on this branch, so the ids are named here and checked against that list.
-CREDENTIAL_TYPES = frozenset(
-    {
-        "resident_id",
-        "household_register",
-        "driving_licence",
-        "residence_permit",
-        "household_proof",
-        "no_criminal_record",
-        "kinship_proof",
-    }
-)
 
 CSV_COLUMNS = ("name", "formerIssuer", "abolishedAt", "basis", "replacement", "credentialType")
 # Limits. A name's bigrams and a rename's index changes must fit one transaction (100

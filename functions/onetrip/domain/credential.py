@@ -66,6 +66,8 @@ class Credential:
     superseded_by: str | None = None
     replaces: str | None = None
     application_id: str | None = None  # the identity change that caused a re-issue
+    # An e-proof shared with an agency or clerk (`aud`): theirs, not in the wallet.
+    audience: str | None = None
     revocation_reason: str | None = None
     revoked_at: str | None = None
     revoked_by: str | None = None
@@ -93,6 +95,7 @@ class Credential:
             "applicationId": self.application_id,
             "revocationReason": self.revocation_reason,
             "revokedAt": self.revoked_at,
+            "audience": self.audience,
         }
         body.update({k: v for k, v in optional.items() if v is not None})
         return body

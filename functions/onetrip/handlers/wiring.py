@@ -29,6 +29,7 @@ from onetrip.logic.linked_updates import LinkedStores
 from onetrip.logic.notifications import NoticeStores
 from onetrip.logic.petition_ports import PetitionStores
 from onetrip.logic.scoreboard import ScoreboardStores, StatsStores
+from onetrip.logic.verification.stores import VerificationStores
 from onetrip.settings import Settings
 
 _FUNCTIONS_PER_PROCESS = 4  # one in Lambda; a few when tests run functions in-process
@@ -109,6 +110,20 @@ def scoreboard(settings: Settings) -> ScoreboardStores:
         scoreboard=ScoreboardStore(settings.scoreboard_table),
         petitions=PetitionStore(settings.petitions_table),
         applications=ApplicationStore(settings.applications_table),
+    )
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def verification(settings: Settings) -> VerificationStores:
+    """Venues, requests, the activity log, and the verifier's cached trust (issuer keys,
+    status lists): built once, so the caches live as long as the function instance."""
+    return VerificationStores.build(
+        verifications_table=settings.verifications_table,
+        credentials_table=settings.credentials_table,
+        registry_table=settings.registry_table,
+        issuer_keys_table=settings.issuer_keys_table,
+        status_list_bucket=settings.status_list_bucket,
+        issuer_url=settings.issuer_url,
     )
 
 

@@ -45,6 +45,8 @@ CREDENTIALS_ROUTES = [
     ("GET", "/credentials"),
     ("GET", "/credentials/{credentialId}"),
     ("POST", "/credentials/{credentialId}/revocation"),
+    ("GET", "/credentials/activity"),
+    ("POST", "/proof-requests"),
 ]
 ISSUER_ROUTES = [("POST", "/issuer-keys/rotation")]
 # No token (EUDI ARF VCR_16): verifiers fetch the issuer's keys; no personal data in it.
@@ -107,7 +109,7 @@ class Credentials(Construct):
         )
 
         self.distribution = self._distribution(api)
-        issuer_url = str(
+        self.issuer_url = issuer_url = str(
             self.node.try_get_context("issuerUrl")
             or f"https://{self.distribution.distribution_domain_name}"
         )

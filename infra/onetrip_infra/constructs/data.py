@@ -84,9 +84,11 @@ class DataStores(Construct):
             "every index entry, so it is rotated only by a planned re-keying migration.",
         )
 
-    def add_table(self, logical_id: str, *, gsis: Sequence[Gsi] = ()) -> aws_dynamodb.Table:
+    def add_table(
+        self, logical_id: str, *, gsis: Sequence[Gsi] = (), time_to_live: str | None = None
+    ) -> aws_dynamodb.Table:
         """A pk/sk table with the house rules: on demand, PITR, the CMK, the stage's removal
-        policy."""
+        policy; `time_to_live` names the attribute DynamoDB deletes expired items by."""
         table = aws_dynamodb.Table(
             self,
             logical_id,
@@ -100,6 +102,7 @@ class DataStores(Construct):
             encryption_key=self.key,
             deletion_protection=self.removal_policy == RemovalPolicy.RETAIN,
             removal_policy=self.removal_policy,
+            time_to_live_attribute=time_to_live,
         )
         for gsi in gsis:
             table.add_global_secondary_index(

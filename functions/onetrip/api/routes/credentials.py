@@ -15,7 +15,7 @@ from onetrip.api.responses import LIST, READ, WITH_BODY, documented
 from onetrip.api.schemas import Body
 from onetrip.clock import now
 from onetrip.domain.credential_types import CREDENTIAL_TYPES
-from onetrip.logic.credentials import wallet
+from onetrip.logic.credentials import proofs, wallet
 from onetrip.logic.credentials.stores import CredentialStores
 from onetrip.settings import get_settings
 
@@ -53,6 +53,13 @@ class CredentialRequest(Body):
     person_id: str | None = Field(default=None, min_length=1, max_length=100)
     # Checked by the logic (after the role check) so a bad key is a 422 naming holderJwk.
     holder_jwk: Annotated[Any, WithJsonSchema(_HOLDER_JWK)] = None
+
+
+class ProofRequest(Body):
+    type: str = Field(min_length=1, max_length=50)
+    id_number: str = Field(min_length=1, max_length=64)
+    purpose: str = Field(min_length=1, max_length=200)
+    legal_basis: str = Field(min_length=1, max_length=200)
 
 
 class Revocation(Body):
@@ -131,6 +138,43 @@ def issue_credential(body: Annotated[CredentialRequest, BodyParam()]) -> Respons
 )
 def list_credentials() -> list[dict[str, Any]]:
     return [c.as_api() for c in wallet.list_own(_stores(), current_caller(router))]
+
+
+@router.get(
+    "/credentials/activity",
+    summary="Who saw what of my credentials: presentations and shared e-proofs (citizen)",
+    tags=["credentials"],
+    responses=documented(
+        200,
+        "[{at, party, partyKind, type, claims: [names], result, purpose, ...}], newest "
+        "first; claim names only, never values",
+        *READ,
+    ),
+    openapi_extensions=allow(Role.CITIZEN),
+)
+def list_activity() -> list[dict[str, Any]]:
+    return [entry.as_api() for entry in wallet.activity(_stores(), current_caller(router))]
+
+
+@router.post(
+    "/proof-requests",
+    summary="Share a police proof about a person with the asking agency or clerk",
+    tags=["credentials"],
+    responses=documented(
+        201,
+        "{requestId, credential}: bound to the asker (aud), valid for a day, logged in "
+        "the person's activity",
+        *WITH_BODY,
+        404,
+    ),
+    openapi_extensions=allow(Role.AGENCY, Role.CLERK),
+)
+def request_proof(body: Annotated[ProofRequest, BodyParam()]) -> Response[Any]:
+    shared = proofs.share(
+        _stores(), current_caller(router), type_=body.type, id_number=body.id_number,
+        purpose=body.purpose, legal_basis=body.legal_basis, at=now(),
+    )  # fmt: skip
+    return created(shared.as_api())
 
 
 @router.get(

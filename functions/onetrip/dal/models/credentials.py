@@ -38,6 +38,7 @@ class StoredCredential(TableModel):
     revocation_reason = UnicodeAttribute(attr_name="revocationReason", null=True)
     revoked_at = UnicodeAttribute(attr_name="revokedAt", null=True)
     revoked_by = UnicodeAttribute(attr_name="revokedBy", null=True)
+    audience = UnicodeAttribute(null=True)
 
 
 class CredentialPointer(TableModel):

@@ -43,6 +43,7 @@ def stale(credentials: Iterable[Credential], changed: set[str], version: int) ->
         c
         for c in credentials
         if c.is_valid
+        and c.audience is None  # a shared e-proof expires within a day; never re-issued
         and c.registry_version < version
         and c.type in CREDENTIAL_TYPES
         and carries_any(CREDENTIAL_TYPES[c.type], changed)

@@ -69,11 +69,14 @@ def draft(
     at: datetime,
     replaces: str | None = None,
     application_id: str | None = None,
+    audience: str | None = None,
+    validity: timedelta | None = None,
 ) -> Draft:
+    """`audience` and `validity` make an e-proof for one party (`aud`, short-lived)."""
     credential_id = new_id("cred")
     list_id, published = stores.status_lists.current_list()
     index = secrets.randbelow(STATUS_LIST_SIZE)
-    expires = at + timedelta(days=kind.validity_days)
+    expires = at + (validity or timedelta(days=kind.validity_days))
     payload: dict[str, Any] = {
         "iss": stores.issuer_url,
         "vct": kind.vct,
@@ -81,6 +84,8 @@ def draft(
         "exp": int(expires.timestamp()),
         "status": {"status_list": {"idx": index, "uri": stores.status_uri(list_id)}},
     }
+    if audience is not None:
+        payload["aud"] = audience
     if holder_jwk is not None:
         payload["cnf"] = {"jwk": dict(holder_jwk)}
     signer = current_signer(stores, at)
@@ -102,6 +107,7 @@ def draft(
         holder_jwk=dict(holder_jwk) if holder_jwk is not None else None,
         replaces=replaces,
         application_id=application_id,
+        audience=audience,
     )
     writes: list[Write] = [
         *stores.credentials.put_new(credential),

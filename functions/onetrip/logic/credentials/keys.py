@@ -45,16 +45,19 @@ def rotate(stores: CredentialStores, caller: Caller, at: datetime) -> dict[str, 
 
 
 def jwks(stores: CredentialStores, at: datetime) -> dict[str, Any]:
-    """`/.well-known/jwt-vc-issuer`: the issuer and its keys (SD-JWT VC issuer metadata).
-
-    A retired key stays while a credential it signed may be unexpired: it signed nothing
-    after `retiredAt`, and nothing lives longer than the longest validity of any type.
-    """
+    """`/.well-known/jwt-vc-issuer`: the issuer and its keys (SD-JWT VC issuer metadata)."""
     current_key(stores, at)
+    return issuer_metadata(stores.issuer_url, stores.keys.all(), at)
+
+
+def issuer_metadata(issuer_url: str, keys: list[IssuerKey], at: datetime) -> dict[str, Any]:
+    """The metadata over these keys. A retired key stays while a credential it signed may
+    be unexpired: it signed nothing after `retiredAt`, and nothing lives longer than the
+    longest validity of any type."""
     published = [
         key.jwk
-        for key in stores.keys.all()
+        for key in keys
         if key.retired_at is None
         or datetime.fromisoformat(key.retired_at.replace("Z", "+00:00")) + LONGEST_VALIDITY > at
     ]
-    return {"issuer": stores.issuer_url, "jwks": {"keys": published}}
+    return {"issuer": issuer_url, "jwks": {"keys": published}}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from onetrip.dal.activity import ActivityLog, ActivityStore
 from onetrip.dal.applications import ApplicationStore
 from onetrip.dal.credentials import CredentialStore
 from onetrip.dal.issuer_keys import IssuerKeyStore
@@ -21,6 +22,8 @@ class CredentialStores:
     keys: IssuerKeyStore
     objects: StatusObjects
     applications: ApplicationStore
+    activity: ActivityStore
+    agency_pulls: ActivityLog  # linked-update values an agency pulled (Registry table)
     issuer_url: str
     first_key_id: str  # the stack's own KMS key, current until the first rotation
 
@@ -33,6 +36,8 @@ class CredentialStores:
             keys=IssuerKeyStore(settings.issuer_keys_table),
             objects=StatusObjects(settings.status_list_bucket),
             applications=ApplicationStore(settings.applications_table),
+            activity=ActivityStore(settings.credentials_table),
+            agency_pulls=ActivityLog(settings.registry_table),
             issuer_url=settings.issuer_url.rstrip("/"),
             first_key_id=settings.issuer_key_id,
         )

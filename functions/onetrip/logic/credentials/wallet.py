@@ -11,6 +11,7 @@ from onetrip.domain.access import Caller, Role
 from onetrip.domain.credential import STATUS_BITS, Credential, CredentialStatus
 from onetrip.domain.credential_types import CREDENTIAL_TYPES, CredentialType
 from onetrip.domain.person import Person
+from onetrip.domain.verification import ActivityEntry
 from onetrip.errors import Conflict, NotFound, StaleRead, invalid
 from onetrip.logic.credentials import issuance, status
 from onetrip.logic.credentials.stores import CredentialStores
@@ -24,7 +25,7 @@ def credential_types() -> list[dict[str, Any]]:
     return [kind.as_api() for kind in CREDENTIAL_TYPES.values()]
 
 
-def _kind(type_: str) -> CredentialType:
+def kind_to_issue(type_: str) -> CredentialType:
     kind = CREDENTIAL_TYPES.get(type_)
     if kind is None:
         known = ", ".join(CREDENTIAL_TYPES)
@@ -55,7 +56,7 @@ def issue(
 ) -> Credential:
     """A citizen issues into their own wallet; a clerk for a person, by personId."""
     caller.require(Role.CITIZEN, Role.CLERK)
-    kind = _kind(type_)
+    kind = kind_to_issue(type_)
     holder = issuance.holder_key(holder_jwk)
     if caller.has(Role.CLERK):
         if not person_id:
@@ -73,7 +74,10 @@ def issue(
 def list_own(stores: CredentialStores, caller: Caller) -> list[Credential]:
     caller.require(Role.CITIZEN)
     person = _own_person(stores, caller)
-    return stores.credentials.for_person(person.person_id) if person else []
+    if person is None:
+        return []
+    # E-proofs shared with an agency are theirs; the activity log shows them.
+    return [c for c in stores.credentials.for_person(person.person_id) if c.audience is None]
 
 
 def get(stores: CredentialStores, caller: Caller, credential_id: str) -> Credential:
@@ -131,3 +135,26 @@ def revoke(
         assert revoked is not None
         return revoked
     raise StaleRead(detail="The status list kept changing; try again.")
+
+
+def activity(stores: CredentialStores, caller: Caller) -> list[ActivityEntry]:
+    """The citizen's own activity log, newest first: every presentation of their
+    credentials and every e-proof shared about them (names, never values)."""
+    caller.require(Role.CITIZEN)
+    person = _own_person(stores, caller)
+    if person is None:
+        return []
+    pulls = [
+        ActivityEntry(
+            at=e["at"],
+            party=e["party"],
+            party_kind=e["partyKind"],
+            type=e["type"],
+            claims=list(e["claims"]),
+            result=e["result"],
+            reference=e.get("reference", ""),
+        )  # fmt: skip
+        for e in stores.agency_pulls.of_person(person.person_id)
+    ]
+    entries = [*stores.activity.for_person(person.person_id), *pulls]
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)
