@@ -14,7 +14,9 @@ from onetrip.api.auth import Role
 from onetrip.api.responses import LIST, READ, WITH_BODY, documented
 from onetrip.api.schemas import Body
 from onetrip.clock import now
-from onetrip.domain.credential_types import CREDENTIAL_TYPES
+from onetrip.domain.credential_types import CREDENTIAL_TYPES, CredentialKind
+from onetrip.domain.id_number import IdNumberText
+from onetrip.domain.petition import ShortText
 from onetrip.logic.credentials import proofs, wallet
 from onetrip.logic.credentials.stores import CredentialStores
 from onetrip.settings import get_settings
@@ -56,10 +58,21 @@ class CredentialRequest(Body):
 
 
 class ProofRequest(Body):
-    type: str = Field(min_length=1, max_length=50)
-    id_number: str = Field(min_length=1, max_length=64)
-    purpose: str = Field(min_length=1, max_length=200)
-    legal_basis: str = Field(min_length=1, max_length=200)
+    type: str = Field(
+        min_length=1,
+        max_length=50,
+        json_schema_extra={
+            "enum": [
+                name
+                for name, kind in CREDENTIAL_TYPES.items()
+                if kind.kind == CredentialKind.PROOF and kind.missing_source is None
+            ]
+        },
+    )
+    # An unknown or malformed number is a 404 (no such person), as on /persons/lookup.
+    id_number: IdNumberText
+    purpose: ShortText
+    legal_basis: ShortText
 
 
 class Revocation(Body):
@@ -149,6 +162,7 @@ def list_credentials() -> list[dict[str, Any]]:
         "[{at, party, partyKind, type, claims: [names], result, purpose, ...}], newest "
         "first; claim names only, never values",
         *READ,
+        body=LIST,
     ),
     openapi_extensions=allow(Role.CITIZEN),
 )

@@ -11,13 +11,15 @@ import segno
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body as BodyParam
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
-from onetrip.api.app import PUBLIC, allow, created, current_caller, current_stores
+from onetrip.api.app import PUBLIC, allow, beyond_schema, created, current_caller, current_stores
 from onetrip.api.auth import Role
 from onetrip.api.responses import READ, WITH_BODY, documented
 from onetrip.api.schemas import Body
 from onetrip.clock import now
+from onetrip.domain.credential_types import CREDENTIAL_TYPES
+from onetrip.domain.petition import NOT_BLANK, STRIP, ShortText
 from onetrip.domain.venues import VenueKind
 from onetrip.logic.verification import requests, venues
 from onetrip.logic.verification.stores import VerificationStores
@@ -32,15 +34,18 @@ MAX_BODY_PRESENTATION = 1024 * 1024
 
 
 class VenueBody(Body):
-    name: str = Field(min_length=1, max_length=200)
+    name: ShortText
     kind: VenueKind
-    district: str = Field(min_length=1, max_length=50)
+    district: Annotated[str, StringConstraints(min_length=1, max_length=50), STRIP,
+                        Field(json_schema_extra=NOT_BLANK)]  # fmt: skip
 
 
 class VerificationBody(Body):
-    type: str = Field(min_length=1, max_length=50)
+    type: str = Field(
+        min_length=1, max_length=50, json_schema_extra={"enum": list(CREDENTIAL_TYPES)}
+    )
     claims: list[str] = Field(min_length=1, max_length=20)
-    purpose: str = Field(min_length=1, max_length=200)
+    purpose: ShortText
 
 
 class PresentationBody(Body):
@@ -85,7 +90,10 @@ def get_venue(venueId: str) -> dict[str, Any]:  # noqa: N803 - path name
     responses=documented(
         201, "The pending request: nonce, audience, expiresAt, requestUri", *WITH_BODY
     ),  # fmt: skip
-    openapi_extensions=allow(Role.VENUE),
+    openapi_extensions={
+        **allow(Role.VENUE),
+        **beyond_schema({"claims": "each a claim of the type, asked for once"}),
+    },
 )
 def create_verification(body: Annotated[VerificationBody, BodyParam()]) -> Response[Any]:
     stores = _stores()
