@@ -1,5 +1,5 @@
 """`onetrip` — the local runtime's command line: local, token, remind, inbox, ops, wallet,
-catalogue-demo."""
+catalogue-demo, agency-sim."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from typing import Any
 
 from onetrip_ops import cli as ops_cli
 
-from onetrip_local import wallet_cli
+from onetrip_local import agency_sim, wallet_cli
 from onetrip_local.tokens import mint
 
 DEFAULT_PORT = 3000
@@ -43,6 +43,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     local.add_argument(
         "-c", "--context", action="append", default=[], metavar="KEY=VALUE",
         help="CDK context for the synth (e.g. region=cn-north-1 with oidcIssuer/oidcAudience)",
+    )  # fmt: skip
+    local.add_argument(
+        "--resolve", action="append", default=[], metavar="HOST=ADDR:PORT",
+        help="deliver API-destination calls for HOST to 127.0.0.1 over plain HTTP "
+        "(e.g. water.agency.test=127.0.0.1:9001 for `onetrip agency-sim`)",
     )  # fmt: skip
     local.add_argument("-v", "--verbose", action="store_true", help="log every request")
 
@@ -78,12 +83,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ops_cli.add_parser(commands)
     wallet_cli.add_parser(commands)
+    agency_sim.add_parser(commands)
 
     args = parser.parse_args(argv)
     if args.command == "ops":
         return ops_cli.run(args)
     if args.command == "wallet":
         return wallet_cli.run(args)
+    if args.command == "agency-sim":
+        return agency_sim.run(args)
     if args.command == "token":
         print(
             mint(
@@ -174,6 +182,7 @@ def _local(args: argparse.Namespace) -> int:
         region=str(context.get("region", "us-east-1")),
         context=context,
         max_visibility_timeout=args.max_visibility_timeout,
+        resolve=dict(item.split("=", 1) for item in args.resolve),
     )
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from onetrip.dal.activity import ActivityLog
+from onetrip.dal.agency_notifications import NotificationStore
 from onetrip.dal.agency_records import AgencyRecordStore
 from onetrip.dal.applications import ApplicationStore
 from onetrip.dal.notices import NoticeStore
@@ -20,6 +22,8 @@ from onetrip.dal.petitions import PetitionStore
 from onetrip.dal.registry import RegistryStore
 from onetrip.dal.scoreboard import ScoreboardStore
 from onetrip.dal.tasks import TaskStore
+from onetrip.dal.webhook_bus import WebhookBus
+from onetrip.logic.agency_changes import AgencyApiStores, AgencyChangeStores, ReminderStores
 from onetrip.logic.identity_changes import IdentityStores
 from onetrip.logic.linked_updates import LinkedStores
 from onetrip.logic.notifications import NoticeStores
@@ -61,6 +65,18 @@ def linked(settings: Settings) -> LinkedStores:
         applications=ApplicationStore(settings.applications_table),
         records=AgencyRecordStore(settings.agency_records_table),
         outbox=outbox(settings),
+        notifications=NotificationStore(settings.applications_table),
+    )
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def agencies(settings: Settings) -> AgencyApiStores:
+    """Agency records, and the pull and acknowledgement of webhook notifications."""
+    return AgencyApiStores(
+        records=agency_records(settings),
+        changes=AgencyChangeStores(
+            linked=linked(settings), activity=ActivityLog(settings.registry_table)
+        ),
     )
 
 
@@ -100,3 +116,17 @@ def scoreboard(settings: Settings) -> ScoreboardStores:
 def notices(settings: Settings) -> NoticeStores:
     """The Notifier: its markers and the outbox the messages go out through."""
     return NoticeStores(notices=NoticeStore(settings.notices_table), outbox=outbox(settings))
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def webhook_bus(settings: Settings) -> WebhookBus:
+    return WebhookBus(settings.event_bus_name, settings.webhook_secrets)
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def acknowledgement_reminders(settings: Settings) -> ReminderStores:
+    return ReminderStores(
+        notifications=NotificationStore(settings.applications_table),
+        applications=ApplicationStore(settings.applications_table),
+        outbox=outbox(settings),
+    )
