@@ -28,15 +28,16 @@ from onetrip.routing import Agency
 from onetrip_local.harness import LocalCloud
 from pynamodb.connection.base import Connection
 
+from tests.bench_cost import cost_bench
 from tests.builders import REGISTRAR
-from tests.integration.identity_flow import IdentityDesk
-from tests.integration.test_petition_workflow import (
+from tests.support.identity_flow import IdentityDesk
+from tests.support.petitions import (
     LEADER,
     PETITION_OFFICE,
     UNIT,
     PetitionDesk,
 )
-from tests.integration.wallet_flow import Wallet, citizen
+from tests.support.wallet_flow import Wallet, citizen
 
 CHANGES = 30
 WALLET_ROUNDS = 10  # each: issue, revoke, identity change and its re-issue
@@ -64,6 +65,8 @@ def _count_calls(counter: Counter[str]) -> None:
         counter[operation] += 1
         if operation.endswith("TransactWriteItems"):
             counter["dynamodb.TransactWriteItems.items"] += len(params["TransactItems"])
+        if operation == "eventbridge.PutEvents":
+            counter["eventbridge.PutEvents.entries"] += len(params["Entries"])
 
     hooked: set[int] = set()
 
@@ -220,17 +223,20 @@ def main() -> int:
     if "--imports" in sys.argv:
         cold_starts()
         return 0
+    if "--cost" in sys.argv:  # only the cost suite (in process, a few minutes)
+        logging.disable(logging.INFO)
+        cost_only()
+        return 0
+    if "--local" in sys.argv:  # `--local [N]`: over `onetrip local`, N changes (default 100)
+        at = sys.argv.index("--local")
+        local_bench(int(sys.argv[at + 1]) if len(sys.argv) > at + 1 else 100)
+        return 0
     logging.disable(logging.INFO)  # the functions' INFO lines would drown the figures
     credential_bench()
     cloud = LocalCloud.start()
     try:
         desk = IdentityDesk(cloud)
-        people = []
-        for _ in range(CHANGES):
-            person = desk.register()
-            desk.seed_records(person)
-            people.append(person)
-        cloud.deliver()
+        people = desk.people_with_records(CHANGES)
 
         calls: Counter[str] = Counter()
         _count_calls(calls)
@@ -288,6 +294,7 @@ def main() -> int:
         print(f"estimated cost: ${cost * 1e6:,.2f} per million changes (7 linked updates each)")
         _petitions(cloud, counts, calls)
         _wallet(cloud, counts, calls)
+        cost_bench(cloud, calls)
         catalogue_bench(cloud)
         _print_counts(counts)
         cold_starts()
@@ -398,6 +405,130 @@ def _wallet(cloud: LocalCloud, counts: dict[str, Counter[str]], calls: Counter[s
         f"identity change -> re-issued credential in the wallet p50 "
         f"{statistics.median(reissue_times) * 1000:6.1f} ms (approve + delivery, in process)"
     )
+
+
+def cost_only() -> None:
+    cloud = LocalCloud.start()
+    try:
+        calls: Counter[str] = Counter()
+        _count_calls(calls)
+        cost_bench(cloud, calls)
+    finally:
+        cloud.stop()
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """The process's peak resident set (VmHWM) so far, in MB (Linux /proc)."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _raw_moto_write_seconds(endpoint_url: str, region: str, writes: int = 200) -> float:
+    """p50 of one PutItem on the runtime's own moto, into a scratch table (the unit the
+    linked-update time is expressed in)."""
+    import boto3
+
+    dynamodb = boto3.client(
+        "dynamodb", endpoint_url=endpoint_url, region_name=region,
+        aws_access_key_id="testing", aws_secret_access_key="testing",
+    )  # fmt: skip
+    table = f"bench-raw-{os.getpid()}-{time.monotonic_ns()}"
+    dynamodb.create_table(
+        TableName=table, BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+    )  # fmt: skip
+    times = []
+    for i in range(writes):
+        started = time.perf_counter()
+        dynamodb.put_item(TableName=table, Item={"pk": {"S": f"k{i}"}, "v": {"N": str(i)}})
+        times.append(time.perf_counter() - started)
+    dynamodb.delete_table(TableName=table)
+    return statistics.median(times)
+
+
+def local_bench(changes: int) -> dict[str, float]:
+    """Over `onetrip local` (HTTP API, worker processes, moto server), like a user runs it:
+    - identity change -> re-issued credential in the wallet, p50 (issue 8);
+    - `changes` surname changes touching all seven agencies, submitted and approved one
+      after another, until every application is final: changes/s, time per linked update
+      as a multiple of one raw moto PutItem measured in the same run, peak memory of the
+      runtime (it hosts moto, so it holds the data) and of its workers (issue 14)."""
+    from tests.builders import OPS
+    from tests.support import local_runtime
+    from tests.support.local_runtime import HttpCloud, wait_until
+
+    running = local_runtime.start(startup_seconds=900)  # synth on a busy machine is slow
+    try:
+        http = HttpCloud(running.url)
+        desk, wallet = IdentityDesk(http), Wallet(http)
+        topology = http.request("GET", "/_local/topology").json
+        raw_write = _raw_moto_write_seconds(topology["endpointUrl"], topology["region"])
+
+        reissue = []
+        for _ in range(WALLET_ROUNDS):
+            person = desk.register()
+            issued = wallet.issued(person, "resident_id")
+            started = time.perf_counter()
+            desk.change(person, {"surname": "李"})
+            wait_until(
+                lambda p=person, i=issued: any(
+                    c.get("replaces") == i["credentialId"] for c in wallet.list(citizen(p))
+                ),
+                timeout=120, interval=0.05,
+            )  # fmt: skip
+            reissue.append(time.perf_counter() - started)
+        print(
+            f"local runtime: identity change -> re-issued credential in the wallet "
+            f"p50 {statistics.median(reissue) * 1000:.0f} ms, max {max(reissue) * 1000:.0f} ms "
+            f"over {len(reissue)} changes (submit + approve + delivery + re-issue, HTTP)"
+        )
+
+        people = desk.people_with_records(changes, deliver=False)
+        started = time.perf_counter()
+        ids = [desk.change(p, {"surname": "李"})["applicationId"] for p in people]
+        accepted = time.perf_counter() - started
+
+        def final(application_id: str) -> bool:
+            got = http.api("GET", f"/identity-changes/{application_id}", claims=OPS)
+            return got.json["status"] in ("completed", "completed_with_failures")
+
+        for application_id in ids:
+            wait_until(lambda a=application_id: final(a), timeout=1800, interval=0.2)
+        seconds = time.perf_counter() - started
+        statuses = Counter(
+            http.api("GET", f"/identity-changes/{a}", claims=OPS).json["status"] for a in ids
+        )
+        linked = changes * len(Agency)
+        per_link = seconds / linked
+        workers = http.workers()
+        worker_peaks = [_peak_rss_mb(w["pid"]) for w in workers.values() if w.get("pid")]
+        figures = {
+            "changes": changes,
+            "changes_per_s": changes / seconds,
+            "accept_seconds": accepted,
+            "seconds": seconds,
+            "per_linked_update_ms": per_link * 1000,
+            "raw_write_ms": raw_write * 1000,
+            "multiple": per_link / raw_write,
+            "runtime_peak_mb": _peak_rss_mb(running.process.pid),
+            "worker_peak_mb_max": max(worker_peaks, default=0.0),
+            "workers": len(worker_peaks),
+        }
+        print(
+            f"local runtime: {changes} changes x 7 agencies in {seconds:.1f} s "
+            f"({figures['changes_per_s']:.2f} changes/s; submit+approve took {accepted:.1f} s); "
+            f"outcomes {dict(statuses)}; per linked update {per_link * 1000:.1f} ms = "
+            f"{figures['multiple']:.1f} x one raw moto PutItem ({raw_write * 1000:.2f} ms); "
+            f"peak RSS: runtime (with moto) {figures['runtime_peak_mb']:.0f} MB, "
+            f"largest of {len(worker_peaks)} workers {figures['worker_peak_mb_max']:.0f} MB"
+        )
+        return figures
+    finally:
+        local_runtime.stop(running)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ import pytest
 from onetrip.routing import Agency
 
 from tests.builders import AGENCY_FIELDS
-from tests.e2e.conftest import HttpCloud, wait_until
-from tests.integration.identity_flow import IdentityDesk
+from tests.support.identity_flow import IdentityDesk
+from tests.support.local_runtime import HttpCloud, wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -24,7 +24,7 @@ from onetrip.logic.identity_changes import ChangeRequest, IdentityStores
 from onetrip.settings import get_settings
 
 from tests.builders import id_number
-from tests.integration.identity_flow import IdentityDesk
+from tests.support.identity_flow import IdentityDesk
 
 # make soak only (50 threads against one moto take minutes; see docs/reliability.md).
 pytestmark = pytest.mark.soak

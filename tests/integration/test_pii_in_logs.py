@@ -18,8 +18,8 @@ import pytest
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 from tests.builders import claims, id_number, unique_birth
-from tests.integration.identity_flow import IdentityDesk
-from tests.integration.test_petition_workflow import (
+from tests.support.identity_flow import IdentityDesk
+from tests.support.petitions import (
     PetitionDesk,
     petition_body,
 )

@@ -20,6 +20,7 @@ import pytest
 from onetrip.dal.models import bound
 from onetrip.dal.models.applications import ApplicationPart
 from onetrip.dal.petitions import PetitionStore
+from onetrip.handlers import wiring
 from onetrip.logic import scoreboard_rebuild
 from onetrip.settings import Settings
 
@@ -253,7 +254,7 @@ def _get(cloud: Any, path: str) -> dict[str, Any]:
 
 
 def _sources(cloud: Any) -> scoreboard_rebuild.RebuildSources:
-    return scoreboard_rebuild.RebuildSources.from_settings(
+    return wiring.rebuild_sources(
         Settings.model_validate(cloud.env_for("ScoreboardConsumer") | cloud.env_for("TaskOpener"))
     )
 

@@ -18,7 +18,6 @@ from onetrip.dal.notices import NoticeStore
 from onetrip.dal.outbox import Outbox
 from onetrip.domain import notices
 from onetrip.events import CitizenMessage, IdentityChangeCompleted, PetitionClosed
-from onetrip.settings import Settings
 
 # The outcomes a citizen is told about (the Notifier's EventBridge rule is built from it).
 NOTIFIED_EVENTS = (IdentityChangeCompleted, PetitionClosed)
@@ -28,13 +27,6 @@ NOTIFIED_EVENTS = (IdentityChangeCompleted, PetitionClosed)
 class NoticeStores:
     notices: NoticeStore
     outbox: Outbox
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> NoticeStores:
-        return cls(
-            notices=NoticeStore(settings.notices_table),
-            outbox=Outbox(settings.outbox_table, settings.event_bus_name),
-        )
 
 
 def message_for(detail_type: str, detail: Mapping[str, Any]) -> CitizenMessage | None:

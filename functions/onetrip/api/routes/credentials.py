@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body as BodyParam
 from pydantic import Field
 
-from onetrip.api.app import allow, created, current_caller
+from onetrip.api.app import allow, created, current_caller, current_stores
 from onetrip.api.auth import Role
 from onetrip.api.responses import READ, WITH_BODY, documented
 from onetrip.api.schemas import Body
 from onetrip.clock import now
 from onetrip.logic.credentials import wallet
 from onetrip.logic.credentials.stores import CredentialStores
-from onetrip.settings import get_settings
 
 router = Router()
 
@@ -57,7 +56,7 @@ STATIC_PATHS: dict[str, Any] = {
 
 
 def _stores() -> CredentialStores:
-    return CredentialStores.from_settings(get_settings())
+    return cast(CredentialStores, current_stores())
 
 
 @router.get(
