@@ -20,7 +20,7 @@ REF     ?= main
 export CDK_DISABLE_CLI_TELEMETRY := true
 CDK_FLAGS := --context stage=$(STAGE) $(CONTEXT) --output $(CDK_OUT) --no-notices
 
-.PHONY: install run test soak lint typecheck synth diff deploy baseline cdk-cli layer bench openapi clean
+.PHONY: install browser run test soak lint typecheck synth diff deploy baseline cdk-cli layer bench openapi clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -33,8 +33,19 @@ install: $(STAMP)
 run: install
 	$(BIN)/onetrip local --seed
 
-test: install
-	$(BIN)/pytest -q
+# Two workers (one per core; each has its own moto server and shares the synth cache);
+# a module's tests stay on one worker so module fixtures are built once.
+test: install browser
+	$(BIN)/pytest -q -n 2 --dist loadfile
+
+# The browser tests' chromium (Debian's, never a download): installed when missing and
+# running as root (CI does); otherwise the browser tests fail and print the command.
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver >/dev/null; }; \
+	else echo "browser tests need: sudo apt-get install -y chromium chromium-driver"; fi
 
 # The long reliability runs (500-change storm and chaos); they print their figures.
 soak: install

@@ -218,7 +218,11 @@ class LocalCloud:
         if data is not None:
             request_headers.setdefault("content-length", str(len(data)))
         request_headers.setdefault("host", "127.0.0.1")
-        request = HttpRequest(method, path, query, request_headers, data)
+        return self.serve(HttpRequest(method, path, query, request_headers, data), claims)
+
+    def serve(self, request: HttpRequest, claims: Mapping[str, Any] | None = None) -> ApiResult:
+        """Answer one HTTP request as `onetrip local` does (static behaviours first);
+        also what `LocalHttpServer` calls when a test serves this cloud over real HTTP."""
         static = serve_static(request, self.topology.static_routes, self.boto("s3"))
         if static is not None:
             return static
