@@ -148,11 +148,11 @@ def start(*extra_args: str, startup_seconds: float = STARTUP_SECONDS) -> Running
     return RunningLocal(f"http://127.0.0.1:{port}", process, output)
 
 
-def stop(running: RunningLocal) -> None:
+def stop(running: RunningLocal, *, timeout: float = 30) -> None:
     """SIGTERM, and check that a clean stop ended every worker process too."""
     workers = HttpCloud(running.url).workers()
     running.process.send_signal(signal.SIGTERM)
-    assert running.process.wait(timeout=30) == 0
+    assert running.process.wait(timeout=timeout) == 0
     alive = [w["pid"] for w in workers.values() if w["pid"] and _alive(w["pid"])]
     assert not alive, f"workers outlived onetrip local: {alive}"
 
