@@ -38,6 +38,7 @@ from tests.support.petitions import (
     PetitionDesk,
 )
 from tests.support.wallet_flow import Wallet, citizen
+from tests.webhooks import WEBHOOK_AGENCIES, WEBHOOK_CONTEXT, in_process_simulators, webhook_city
 
 CHANGES = 30
 WALLET_ROUNDS = 10  # each: issue, revoke, identity change and its re-issue
@@ -303,10 +304,112 @@ def main() -> int:
         cost_bench(cloud, calls)
         catalogue_bench(cloud)
         _print_counts(counts)
+        webhook_bench(calls)
         cold_starts()
         return 0
     finally:
         cloud.stop()
+
+
+WEBHOOK_CHANGES = 10
+MIRROR_FUNCTIONS = ("SocialSecurity", "StudentRoll", "ExitEntry", "DrivingLicence", "Electricity")
+
+
+def webhook_bench(calls: Counter[str] | None = None, changes: int = WEBHOOK_CHANGES) -> None:
+    """Issue 10: requests per linked update in each mode (in process, AWS requests counted
+    per function), then notification -> acknowledgement p50 on `onetrip local` with two
+    `agency-sim` systems over HTTP (both measured on onetrip's timeline)."""
+    hooks = LocalCloud.start(context=WEBHOOK_CONTEXT, stack_name="hooks")
+    if calls is None:  # standalone: count on the clients now that moto's endpoint is set
+        calls = Counter()
+        _count_calls(calls)
+    try:
+        sims = in_process_simulators(hooks)
+        desk = IdentityDesk(hooks)
+        for _ in range(changes):
+            person = desk.register()
+            records = desk.seed_records(person)
+            for agency, sim in sims.items():
+                sim.seed(dict(records[agency]))
+            desk.change(person, {"surname": "欧阳"})
+        per_function: dict[str, Counter[str]] = {}
+        invoke = hooks.invoke
+
+        def counted(function: str, event: Any) -> Any:
+            before = Counter(calls)
+            try:
+                return invoke(function, event)
+            finally:
+                name = hooks.function(function).logical_id
+                per_function.setdefault(name, Counter()).update(calls - before)
+                per_function[name]["invocations"] += 1
+
+        hooks.invoke = counted  # type: ignore[method-assign]
+        report = hooks.deliver()
+    finally:
+        hooks.stop()
+
+    def total(prefixes: tuple[str, ...]) -> Counter[str]:
+        found: Counter[str] = Counter()
+        for name, counter in per_function.items():
+            if name.startswith(prefixes):
+                found.update(counter)
+        return found
+
+    mirror = total(tuple(f"LinkedUpdate{n}" for n in MIRROR_FUNCTIONS))
+    webhook = total(("LinkedUpdateWater", "LinkedUpdateGas", "WebhookSigner", "AgenciesApi"))
+    deliveries = sum(n for k, n in report.records.items() if k.startswith("api-destination:"))
+    modes = (
+        ("mirror", mirror, len(MIRROR_FUNCTIONS) * changes),
+        ("webhook", webhook, len(WEBHOOK_AGENCIES) * changes),
+    )
+    for mode, counter, links in modes:
+        aws = sum(n for k, n in counter.items() if k not in ("invocations",) and "." in k
+                  and not k.endswith(".items"))  # fmt: skip
+        line = ", ".join(f"{k} {n / links:.2f}" for k, n in sorted(counter.items())
+                         if k != "invocations")  # fmt: skip
+        print(f"{mode:8s} per linked update: {aws / links:5.2f} AWS requests "
+              f"({counter['invocations'] / links:.2f} Lambda invocations): {line}")  # fmt: skip
+    print(
+        f"webhook  per linked update: {deliveries / (2 * changes):.2f} webhook deliveries, "
+        f"{(sum(sim.requests for sim in sims.values())) / (2 * changes):.2f} agency API "
+        "requests (pull + ack); the completion check runs in whichever settles last"
+    )
+
+    with webhook_city() as (url, live):
+        from tests.support.local_runtime import HttpCloud, wait_until
+
+        http_desk = IdentityDesk(HttpCloud(url))
+        ids = []
+        for _ in range(changes):
+            person = http_desk.register()
+            records = http_desk.seed_records(person)
+            for agency, sim in live.items():
+                sim.seed(dict(records[agency]))
+            ids.append(http_desk.change(person, {"givenName": "晓东"})["applicationId"])
+        done = [
+            wait_until(
+                lambda a=a: (x := http_desk.application(a))["status"] == "completed" and x,
+                timeout=300,
+            )  # fmt: skip
+            for a in ids
+        ]
+    latencies = []
+    for application in done:
+        at = {e["event"]: e["at"] for e in application["timeline"]}
+        for agency in WEBHOOK_AGENCIES:
+            sent, acked = at[f"notified:{agency}"], at[f"acknowledged:{agency}"]
+            latencies.append((_instant(acked) - _instant(sent)).total_seconds())
+    print(
+        f"notification -> ack on onetrip local: p50 {statistics.median(latencies):.2f} s, "
+        f"p95 {_percentile(latencies, 0.95):.2f} s ({len(latencies)} notifications)"
+    )
+
+
+def _instant(text: str) -> Any:
+    from datetime import datetime
+
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 CATALOGUE_ROWS = 47_580  # issue 9: the proofs the city abolished

@@ -70,6 +70,48 @@ class IdentityChangeCompleted(EventDetail):
     failed_agencies: list[str] = Field(default_factory=list, alias="failedAgencies")
 
 
+class AgencyNotificationDue(EventDetail):
+    """A `webhook` agency must hear of a linked update (first time, or a reminder): the
+    signer signs it just in time and puts `AgencyNotificationSigned` on the bus."""
+
+    source: ClassVar[str] = IDENTITY_SOURCE
+    detail_type: ClassVar[str] = "AgencyNotificationDue"
+
+    notification_id: str = Field(alias="notificationId")
+    application_id: str = Field(alias="applicationId")
+    agency: str
+    changed_fields: list[str] = Field(alias="changedFields")
+    registry_version: int = Field(alias="registryVersion")
+    delivery: int = 1  # 1 = the notification, 2.. = reminders (each its own webhook-id)
+
+    def payload(self) -> dict[str, object]:
+        """The webhook body: the contract's five keys, ids and field names only."""
+        return {
+            "notificationId": self.notification_id,
+            "applicationId": self.application_id,
+            "agency": self.agency,
+            "changedFields": self.changed_fields,
+            "registryVersion": self.registry_version,
+        }
+
+
+class AgencyNotificationSigned(EventDetail):
+    """A signed webhook ready for the agency's API destination: the rule sends `payload`
+    (InputPath) with the three Standard Webhooks headers (HeaderParameters from the event).
+    The signature covers the payload's canonical JSON (sorted keys, compact, ASCII) and
+    `payload` holds its keys in that order, so the bytes EventBridge forwards are the
+    signed bytes (docs/decisions.md, "Signing webhooks for EventBridge API destinations")."""
+
+    source: ClassVar[str] = IDENTITY_SOURCE
+    detail_type: ClassVar[str] = "AgencyNotificationSigned"
+
+    agency: str
+    webhook_id: str = Field(alias="webhookId")
+    webhook_timestamp: str = Field(alias="webhookTimestamp")
+    webhook_signature: str = Field(alias="webhookSignature")
+    payload: dict[str, object]  # AgencyNotificationDue.payload(), keys sorted
+
+
 class TaskReminder(EventDetail):
     """A reminder (催办) recorded on an open petition task."""
 
@@ -112,6 +154,18 @@ class PetitionClosed(EventDetail):
 
     petition_id: str = Field(alias="petitionId")
     status: Literal["closed", "not_accepted"]
+
+
+class PetitionProgressed(EventDetail):
+    """A milestone of a petition in progress that the petitioner is told about: accepted
+    at triage (受理), the conclusion deadline extended (延期), or the handling unit's reply
+    delivered at conclusion (答复意见)."""
+
+    source: ClassVar[str] = PETITION_SOURCE
+    detail_type: ClassVar[str] = "PetitionProgressed"
+
+    petition_id: str = Field(alias="petitionId")
+    milestone: Literal["accepted", "extended", "replied"]
 
 
 class CitizenMessage(EventDetail):

@@ -28,6 +28,10 @@ class Metric(StrEnum):
     APPLICATIONS_COMPLETED = "ApplicationsCompleted"  # dimension: outcome
     LINKED_UPDATES_APPLIED = "LinkedUpdatesApplied"  # dimension: agency
     LINKED_UPDATES_FAILED = "LinkedUpdatesFailed"  # dimension: agency
+    AGENCY_NOTIFICATIONS_SENT = "AgencyNotificationsSent"  # dimension: agency
+    AGENCY_ACKNOWLEDGEMENTS = "AgencyAcknowledgements"  # dimensions: agency, result
+    # A `webhook` agency let a notification pass its deadline (each reminder counts once).
+    ACKNOWLEDGEMENTS_OVERDUE = "AcknowledgementsOverdue"  # dimension: agency
     PETITIONS_OPENED = "PetitionsOpened"
     PETITIONS_CLOSED = "PetitionsClosed"
     PETITIONS_NOT_ACCEPTED = "PetitionsNotAccepted"

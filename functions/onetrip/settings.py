@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 
 class Settings(BaseModel):
@@ -31,6 +31,11 @@ class Settings(BaseModel):
     agency: str = Field(default="", alias="AGENCY")
     dead_letter_queue_arn: str = Field(default="", alias="DEAD_LETTER_QUEUE_ARN")
     max_receive_count: int = Field(default=5, alias="MAX_RECEIVE_COUNT")
+    # How the agency of a linked-update consumer learns of changes: mirror | webhook.
+    connector_mode: str = Field(default="mirror", alias="CONNECTOR_MODE")
+    ack_deadline_seconds: int = Field(default=86400, alias="ACK_DEADLINE_SECONDS")
+    # The webhook signer: {"<agency>": "<signing secret ARN or name>"} (JSON).
+    webhook_secrets: str = Field(default="{}", alias="WEBHOOK_SECRETS")
     credentials_table: str = Field(default="", alias="CREDENTIALS_TABLE")
     status_lists_table: str = Field(default="", alias="STATUS_LISTS_TABLE")
     issuer_keys_table: str = Field(default="", alias="ISSUER_KEYS_TABLE")
@@ -38,10 +43,17 @@ class Settings(BaseModel):
     issuer_url: str = Field(default="", alias="ISSUER_URL")  # `iss`; serves status lists
     status_list_bucket: str = Field(default="", alias="STATUS_LIST_BUCKET")
 
-    @field_validator("max_receive_count", mode="before")
+    @field_validator("max_receive_count", "ack_deadline_seconds", mode="before")
     @classmethod
-    def _blank_is_unset(cls, value: object) -> object:
-        return 5 if value == "" else value  # "" = not set (see onetrip_local.harness)
+    def _blank_is_unset(cls, value: object, info: ValidationInfo) -> object:
+        if value != "":  # "" = not set (see onetrip_local.harness)
+            return value
+        return cls.model_fields[info.field_name or ""].default
+
+    @field_validator("connector_mode", "webhook_secrets", mode="before")
+    @classmethod
+    def _blank_text_is_unset(cls, value: object, info: ValidationInfo) -> object:
+        return cls.model_fields[info.field_name or ""].default if value == "" else value
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,7 @@ from aws_cdk import Stack
 from constructs import Construct
 
 from onetrip_infra.config import FunctionDefaults
+from onetrip_infra.constructs.agency_connectors import AgencyConnectors
 from onetrip_infra.constructs.api import Api
 from onetrip_infra.constructs.catalogue import Catalogue
 from onetrip_infra.constructs.credentials import Credentials
@@ -49,7 +50,21 @@ class OnetripStack(Stack):
             api=self.api,
         )  # fmt: skip
         self.linked_updates = LinkedUpdates(
-            self, "LinkedUpdates", defaults=self.defaults, data=self.data, bus=self.bus
+            self, "LinkedUpdates", defaults=self.defaults, data=self.data, bus=self.bus,
+            connectors=stage.connectors,
+        )  # fmt: skip
+        # Only where some agency runs its own system (stages.py / context `connectors`).
+        self.connectors = (
+            AgencyConnectors(
+                self,
+                "AgencyConnectors",
+                connectors=stage.connectors,
+                defaults=self.defaults,
+                data=self.data,
+                bus=self.bus,
+            )  # fmt: skip
+            if stage.webhook_agencies
+            else None
         )
         self.petitions = PetitionWorkflow(
             self, "PetitionWorkflow", defaults=self.defaults, data=self.data, bus=self.bus,

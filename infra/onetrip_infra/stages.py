@@ -13,10 +13,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from aws_cdk import RemovalPolicy
+from onetrip.routing import Agency
+
+from onetrip_infra import connectors
+from onetrip_infra.connectors import Connector, ConnectorError
 
 
 class ConfigurationError(ValueError):
@@ -44,6 +49,12 @@ class Stage:
     # True: tables keep deletion protection and, like keys, secrets and logs, survive a
     # stack deletion (RETAIN). False: `cdk destroy` removes everything (dev).
     retain_data: bool
+    # Agencies with their own systems (webhook mode); every other agency is `mirror`.
+    connectors: Mapping[Agency, Connector] = field(default_factory=dict)
+
+    @property
+    def webhook_agencies(self) -> dict[Agency, Connector]:
+        return {a: c for a, c in self.connectors.items() if c.is_webhook}
 
     @property
     def stack_name(self) -> str:
@@ -71,7 +82,15 @@ class Stage:
             found.append("no alarm recipients (alarmEmails)")
         found += [f"alarm recipient {e} is an example address" for e in self.alarm_emails
                   if e.endswith(("example.gov.cn", "example.com"))]  # fmt: skip
+        found += [f"webhook endpoint of {a} is an example value {c.endpoint}"
+                  for a, c in self.webhook_agencies.items()
+                  if _example_host(str(c.endpoint))]  # fmt: skip
         return found
+
+
+def _example_host(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    return host.endswith((".test", ".example", ".invalid")) or ".example." in f"{host}."
 
 
 # PIPL: personal data of state organs stays in China, so staging and prod run in the
@@ -135,6 +154,12 @@ def stage_from_context(context: Mapping[str, Any] | Any) -> Stage:
         raise ConfigurationError("Give both oidcIssuer and oidcAudience, or neither.")
     if issuer:
         stage = replace(stage, oidc=OidcProvider(issuer=str(issuer), audience=str(audience)))
+    if get("connectors"):
+        try:
+            chosen = connectors.resolve(stage.connectors, get("connectors"))
+        except (ConnectorError, ValueError) as error:
+            raise ConfigurationError(str(error)) from error
+        stage = replace(stage, connectors=chosen)
     if stage.oidc is None and stage.in_china:
         raise ConfigurationError(
             f"Region {stage.region} has no Amazon Cognito: pass the identity provider as "

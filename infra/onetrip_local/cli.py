@@ -1,5 +1,5 @@
-"""`onetrip` — the local runtime's command line: local, token, remind, ops, wallet,
-catalogue-demo."""
+"""`onetrip` — the local runtime's command line: local, token, remind, inbox, ops, wallet,
+catalogue-demo, agency-sim."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from typing import Any
 
 from onetrip_ops import cli as ops_cli
 
-from onetrip_local import wallet_cli
+from onetrip_local import agency_sim, wallet_cli
 from onetrip_local.tokens import mint
 
 DEFAULT_PORT = 3000
@@ -44,6 +44,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "-c", "--context", action="append", default=[], metavar="KEY=VALUE",
         help="CDK context for the synth (e.g. region=cn-north-1 with oidcIssuer/oidcAudience)",
     )  # fmt: skip
+    local.add_argument(
+        "--resolve", action="append", default=[], metavar="HOST=ADDR:PORT",
+        help="deliver API-destination calls for HOST to 127.0.0.1 over plain HTTP "
+        "(e.g. water.agency.test=127.0.0.1:9001 for `onetrip agency-sim`)",
+    )  # fmt: skip
     local.add_argument("-v", "--verbose", action="store_true", help="log every request")
 
     token = commands.add_parser("token", help="print a JWT the local runtime accepts")
@@ -58,6 +63,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     remind.add_argument("--at", required=True, help="the instant, e.g. 2026-03-01T09:00:00Z")
     remind.add_argument("--url", default=f"http://127.0.0.1:{DEFAULT_PORT}")
 
+    inbox = commands.add_parser(
+        "inbox", help="the messages citizens were sent (the CitizenInbox queue), by person"
+    )
+    inbox.add_argument("--url", default=f"http://127.0.0.1:{DEFAULT_PORT}")
+    inbox.add_argument("--person", metavar="PERSON_ID", help="only this person's messages")
+    inbox.add_argument("--reference", help="only this application's or petition's messages")
+    inbox.add_argument(
+        "--deliver", action="store_true",
+        help="play the message service: remove the messages read (default: leave them)",
+    )  # fmt: skip
+    inbox.add_argument("--json", action="store_true", help="print JSON instead of text")
+
     demo = commands.add_parser(
         "catalogue-demo", help="print an invented abolished-proofs CSV for the import"
     )
@@ -66,12 +83,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ops_cli.add_parser(commands)
     wallet_cli.add_parser(commands)
+    agency_sim.add_parser(commands)
 
     args = parser.parse_args(argv)
     if args.command == "ops":
         return ops_cli.run(args)
     if args.command == "wallet":
         return wallet_cli.run(args)
+    if args.command == "agency-sim":
+        return agency_sim.run(args)
     if args.command == "token":
         print(
             mint(
@@ -91,12 +111,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "remind":
         return _remind(args.url, args.at)
+    if args.command == "inbox":
+        return _inbox(args)
     return _local(args)
 
 
 def _env_int(name: str) -> int | None:
     value = os.environ.get(name)
     return int(value) if value else None
+
+
+def _inbox(args: argparse.Namespace) -> int:
+    from onetrip_ops import inbox
+    from onetrip_ops.target import Target, TargetError
+
+    try:
+        messages = inbox.read(
+            Target.local(args.url), person_id=args.person, reference=args.reference,
+            deliver=args.deliver,
+        )  # fmt: skip
+    except TargetError as error:
+        print(f"onetrip inbox: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps([m.as_dict() for m in messages], ensure_ascii=False, indent=1))
+        return 0
+    by_recipient: dict[str, list[inbox.Message]] = {}
+    for m in messages:
+        recipient = f"person {m.person_id}" if m.person_id else f"{m.topic} {m.reference}"
+        by_recipient.setdefault(recipient, []).append(m)
+    for recipient, mine in by_recipient.items():
+        print(f"{recipient} ({len(mine)})")
+        for m in mine:
+            print(f"  {m.at}  {m.reference}  {m.outcome}  {m.text}")
+    if not messages:
+        print("(no messages)")
+    return 0
 
 
 def _remind(url: str, at: str) -> int:
@@ -132,6 +182,7 @@ def _local(args: argparse.Namespace) -> int:
         region=str(context.get("region", "us-east-1")),
         context=context,
         max_visibility_timeout=args.max_visibility_timeout,
+        resolve=dict(item.split("=", 1) for item in args.resolve),
     )
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

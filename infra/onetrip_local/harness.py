@@ -24,6 +24,7 @@ from typing import Any
 
 import boto3
 
+from onetrip_local import api_destinations
 from onetrip_local.apigw import ApiResult, HttpRequest, serve_request
 from onetrip_local.cdn import serve_static
 from onetrip_local.esm import receive_batch, run_batch
@@ -57,6 +58,10 @@ class LocalCloud:
         self._options = options
         self._lock = threading.RLock()
         self._verifier: Verifier | None = None
+        # How API-destination deliveries reach their endpoints: real HTTP by default (with
+        # `resolve`: host -> 127.0.0.1:port); a test may plug a receiver in directly.
+        self.resolve: dict[str, str] = {}
+        self.webhook_transport: api_destinations.Transport | None = None
         self.topology: Topology = self._provision()
         _LIVE.append(self)
 
@@ -254,6 +259,8 @@ class LocalCloud:
             for mapping in self.topology.event_source_mappings:
                 if mapping.enabled:
                     busy |= self._deliver_batch(mapping, report)
+            for target in self.topology.api_targets:
+                busy |= self._deliver_api_target(target, report)
             if busy:
                 idle_rounds = 0
                 continue
@@ -287,6 +294,25 @@ class LocalCloud:
         if outcome.error:
             report.errors.append(outcome.error)
         return True
+
+    def _deliver_api_target(
+        self, target: api_destinations.ApiDestinationTarget, report: DeliveryReport
+    ) -> bool:
+        """One round of an API destination's deliveries; a retry is due at once (tests),
+        and still counts against the target's retry attempts."""
+        sqs = self.boto("sqs")
+        messages = api_destinations.receive(sqs, target)
+        destination = self.topology.api_destinations[target.destination]
+        transport = self.webhook_transport or api_destinations.urllib_transport(self.resolve)
+        for message in messages:
+            outcome = api_destinations.attempt(message, target, destination, transport, sqs)
+            key = f"api-destination:{target.destination}"
+            report.records[key] += 1
+            if not outcome.delivered:
+                report.failures[key] += 1
+            if outcome.retry_in is not None:
+                api_destinations.retry_later(sqs, target, message, 0)
+        return bool(messages)
 
     def fire_schedule(self, target_function: str, at: datetime) -> Any:
         """Invoke the function of the schedule that targets `target_function`, as of `at`."""

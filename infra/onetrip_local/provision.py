@@ -16,6 +16,7 @@ from typing import Any
 
 import boto3
 
+from onetrip_local.api_destinations import ApiDestination, ApiDestinationTarget
 from onetrip_local.expressions import ScheduleExpression
 from onetrip_local.template import Resolver, Template, TemplateError, references
 
@@ -172,6 +173,9 @@ class Topology:
     buckets: dict[str, str] = field(default_factory=dict)  # logical id -> bucket name
     keys: dict[str, str] = field(default_factory=dict)  # logical id -> KMS key ARN
     static_routes: list[StaticRoute] = field(default_factory=list)
+    connections: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    api_destinations: dict[str, ApiDestination] = field(default_factory=dict)
+    api_targets: list[ApiDestinationTarget] = field(default_factory=list)
     ignored: dict[str, str] = field(default_factory=dict)  # logical id -> type
     paths: dict[str, str] = field(default_factory=dict)  # logical id -> aws:cdk:path
 
@@ -390,6 +394,10 @@ def _attr_str(value: Any) -> str:
 
 def _event_bus(ctx: _Context) -> None:
     name = ctx.props["Name"]
+    if ctx.options.stack_name != Options.stack_name:
+        # A second stack in the same moto (tests): CDK names the bus after its path,
+        # which is the same in both, so the stack's prefix keeps them apart.
+        name = f"{ctx.options.stack_name}-{name}"
     arn = ctx.client("events").create_event_bus(Name=name)["EventBusArn"]
     ctx.topology.buses[ctx.lid] = name
     ctx.publish(name, Arn=arn, Name=name)
@@ -414,11 +422,76 @@ def _rule(ctx: _Context) -> None:
         if ":lambda:" in target["Arn"]:
             # moto's put_events breaks on Lambda targets; route through a queue instead.
             raise TemplateError("rules with Lambda targets are not supported locally")
+        if ":api-destination/" in target["Arn"]:
+            target = _api_destination_target(ctx, target)
         targets.append({k: target[k] for k in _TARGET_KEYS if k in target})
     if targets:
         ctx.client("events").put_targets(Rule=name, EventBusName=bus, Targets=targets)
     ctx.topology.rules[ctx.lid] = name
     ctx.publish(f"{bus}|{name}" if bus != "default" else name, Arn=arn)
+
+
+def _api_destination_target(ctx: _Context, target: dict[str, Any]) -> dict[str, Any]:
+    """moto calls no HTTP endpoint: the rule delivers to a local queue instead, and the
+    deliverer (onetrip_local.api_destinations) makes the calls as EventBridge would."""
+    destination = next(
+        (d for d in ctx.topology.api_destinations.values() if d.arn == target["Arn"]), None
+    )
+    if destination is None:
+        raise TemplateError(f"target {target['Id']} names an unknown API destination")
+    name = f"{ctx.options.stack_name}-{ctx.lid}-{target['Id']}-delivery"[:80]
+    url = ctx.client("sqs").create_queue(QueueName=name, Attributes={"VisibilityTimeout": "30"})[
+        "QueueUrl"
+    ]
+    retry = target.get("RetryPolicy", {})
+    ctx.topology.api_targets.append(
+        ApiDestinationTarget(
+            rule=ctx.lid,
+            target_id=target["Id"],
+            destination=destination.logical_id,
+            queue_url=url,
+            header_parameters=tuple(
+                sorted(target.get("HttpParameters", {}).get("HeaderParameters", {}).items())
+            ),
+            input_path=target.get("InputPath"),
+            retry_attempts=int(retry.get("MaximumRetryAttempts", 185)),
+            max_event_age=int(retry.get("MaximumEventAgeInSeconds", 24 * 3600)),
+            dead_letter_arn=target.get("DeadLetterConfig", {}).get("Arn"),
+        )
+    )
+    return {"Id": target["Id"], "Arn": ctx.arn("sqs", name)}
+
+
+def _connection(ctx: _Context) -> None:
+    p = ctx.props
+    if p.get("AuthorizationType") != "API_KEY":
+        raise TemplateError("only API_KEY connections are emulated")
+    key = p["AuthParameters"]["ApiKeyAuthParameters"]
+    ctx.topology.connections[ctx.lid] = ((str(key["ApiKeyName"]), str(key["ApiKeyValue"])),)
+    name = p.get("Name") or _local_name(ctx, 64)
+    arn = ctx.arn("events", f"connection/{name}/local")
+    ctx.publish(name, Arn=arn, SecretArn=ctx.arn("secretsmanager", f"secret:events!{name}"))
+
+
+def _api_destination(ctx: _Context) -> None:
+    p = ctx.props
+    name = p.get("Name") or _local_name(ctx, 64)
+    arn = ctx.arn("events", f"api-destination/{name}/local")
+    connection = next(
+        (lid for lid in ctx.topology.connections if p["ConnectionArn"].endswith(f"/{lid}/local")
+         or ctx.resolver.attrs.get(lid, {}).get("Arn") == p["ConnectionArn"]),
+        None,
+    )  # fmt: skip
+    if connection is None:
+        raise TemplateError("the API destination's connection is not in the template")
+    ctx.topology.api_destinations[ctx.lid] = ApiDestination(
+        logical_id=ctx.lid,
+        arn=arn,
+        endpoint=str(p["InvocationEndpoint"]),
+        method=str(p.get("HttpMethod", "POST")),
+        connection_headers=ctx.topology.connections[connection],
+    )
+    ctx.publish(name, Arn=arn)
 
 
 def _secret(ctx: _Context) -> None:
@@ -688,6 +761,8 @@ _PROVISIONERS: dict[str, Callable[[_Context], None]] = {
     "AWS::SQS::Queue": _queue,
     "AWS::Events::EventBus": _event_bus,
     "AWS::Events::Rule": _rule,
+    "AWS::Events::Connection": _connection,
+    "AWS::Events::ApiDestination": _api_destination,
     "AWS::SecretsManager::Secret": _secret,
     "AWS::SSM::Parameter": _parameter,
     "AWS::StepFunctions::StateMachine": _state_machine,

@@ -15,6 +15,7 @@ from typing import Any
 
 import boto3
 
+from onetrip_local.api_destinations import Deliverer, urllib_transport
 from onetrip_local.apigw import ApiResult, HttpRequest, problem_result, serve_request
 from onetrip_local.cdn import serve_static
 from onetrip_local.moto_server import MotoServer
@@ -39,12 +40,14 @@ class RuntimeOptions:
     max_visibility_timeout: int | None = None
     code_paths: Sequence[Path] = ()
     template: dict[str, Any] | None = None  # default: the app's (synthesized, cached)
+    # API-destination endpoints' hosts -> "127.0.0.1:port" (plain HTTP locally).
+    resolve: Mapping[str, str] = field(default_factory=dict)
 
 
 class LocalRuntime:
     def __init__(self, options: RuntimeOptions) -> None:
         self.options = options
-        self._threads: list[Poller | Scheduler] = []
+        self._threads: list[Poller | Scheduler | Deliverer] = []
 
     def start(self) -> str:
         """Provision and start serving; returns the base URL."""
@@ -84,6 +87,10 @@ class LocalRuntime:
                         opts.region,
                     )  # fmt: skip
                 )
+        transport = urllib_transport(opts.resolve)
+        for target in self.topology.api_targets:
+            destination = self.topology.api_destinations[target.destination]
+            self._threads.append(Deliverer(target, destination, self._sqs(), transport))
         for thread in self._threads:
             thread.start()
         self.http = LocalHttpServer(opts.port, self._api, self._admin)

@@ -62,6 +62,7 @@ def sources_hash(context: Mapping[str, Any]) -> str:
     return digest.hexdigest()[:16]
 
 
+_TEMPLATES_KEPT = 3
 _SYNTH_SCRIPT = """
 import json, sys
 from onetrip_infra.app import synth_template
@@ -110,9 +111,10 @@ def load_template(
             partial = cached.with_suffix(".partial")
             synth(ctx, partial)
             partial.replace(cached)
-            for stale in BUILD_DIR.glob("template-*.json"):
-                if stale != cached:
-                    stale.unlink(missing_ok=True)
+            # Keep a few: tests use the default app and one with webhook agencies.
+            kept = sorted(BUILD_DIR.glob("template-*.json"), key=lambda p: p.stat().st_mtime)
+            for stale in kept[:-_TEMPLATES_KEPT]:
+                stale.unlink(missing_ok=True)
     result: Template = json.loads(cached.read_text())
     return result
 

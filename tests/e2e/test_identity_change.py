@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+
 import pytest
 from onetrip.routing import Agency
 
 from tests.builders import AGENCY_FIELDS
 from tests.support.identity_flow import IdentityDesk
-from tests.support.local_runtime import HttpCloud, wait_until
+from tests.support.local_runtime import ONETRIP, HttpCloud, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -52,3 +55,16 @@ def test_a_surname_change_reaches_every_agency_and_completes(http: HttpCloud) ->
             if field != "surname":
                 assert record.json[field] == person[field]
     assert desk.person(person["personId"])["surname"] == "李"
+
+    # And the citizen is told once, by reference, without their ID number (onetrip inbox)
+    def told() -> str | None:
+        done = subprocess.run(
+            [str(ONETRIP), "inbox", "--url", http.url, "--person", person["personId"], "--json"],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        return done.stdout if done.returncode == 0 and json.loads(done.stdout) else None
+
+    shown = wait_until(told, timeout=30, interval=0.5)
+    (message,) = json.loads(shown)
+    assert (message["reference"], message["outcome"]) == (application_id, "completed")
+    assert person["idNumber"] not in shown and person["givenName"] not in shown

@@ -18,6 +18,7 @@ ROUTES = {
     "GET /health": "DocsApi",
     "GET /openapi.json": "DocsApi",
     "GET /docs": "DocsApi",
+    "GET /stats": "StatsApi",
 }
 # Issuer metadata: verifiers fetch the issuer's public keys without a token (VCR_16).
 PUBLIC = {
@@ -26,6 +27,7 @@ PUBLIC = {
     "GET /docs",
     "GET /.well-known/jwt-vc-issuer",
     "GET /abolished-proofs",
+    "GET /stats",  # the leaders' chart page; its figures need a token
 }
 
 

@@ -133,4 +133,5 @@ def test_layer_requirements_leave_boto_to_the_runtime() -> None:
         "pyjwt[crypto]",
         "cryptography",
         "pynamodb",
+        "standardwebhooks",
     ]

@@ -80,7 +80,19 @@ def test_handlers_match_the_architecture_contract(synth, function_id: str, handl
                 "ID_HASH_SECRET_ARN",
             },
         ),  # fmt: skip
-        ("AgenciesApi", {"AGENCY_RECORDS_TABLE", "ID_HASH_SECRET_ARN"}),
+        # Pull and acknowledgement (webhook agencies): the person, the activity log, the
+        # notification and linked update, and the completion event through the outbox.
+        (
+            "AgenciesApi",
+            {
+                "AGENCY_RECORDS_TABLE",
+                "ID_HASH_SECRET_ARN",
+                "REGISTRY_TABLE",
+                "APPLICATIONS_TABLE",
+                "OUTBOX_TABLE",
+                "EVENT_BUS_NAME",
+            },
+        ),  # fmt: skip
         ("DocsApi", set()),
         ("OutboxRelay", {"OUTBOX_TABLE", "EVENT_BUS_NAME"}),
     ],
@@ -109,13 +121,16 @@ def test_docs_api_has_no_data_access(synth) -> None:
     assert actions == {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
 
 
-def test_agencies_api_touches_only_agency_records(synth) -> None:
+def test_agencies_api_touches_only_the_identity_tables(synth) -> None:
+    """Records; and for pull and ack the registry (the person, the activity log), the
+    applications (notification, linked update) and the outbox — nothing else."""
     statements = synth.statements_of("AgenciesApi")
     writes = [s for s in statements if WRITE_ACTIONS & set(_as_list(s["Action"]))]
 
-    assert _mentions(writes, "AgencyRecords")
-    assert not _mentions(statements, "Registry")
-    assert not _mentions(statements, "Applications")
+    for table in ("AgencyRecords", "Registry", "Applications", "Outbox"):
+        assert _mentions(writes, table), table
+    for table in ("Petitions", "Tasks", "Credentials", "Catalogue", "Scoreboard"):
+        assert not _mentions(statements, table), table
 
 
 def test_outbox_relay_only_touches_the_outbox_and_the_bus(synth) -> None:

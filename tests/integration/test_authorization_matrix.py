@@ -73,6 +73,9 @@ MATRIX: list[Row] = [
     ("PUT", "/agencies/water/records", {}, _each(422, "agency", "registrar")),
     ("POST", "/agencies/water/records/lookup", {"idNumber": "{other_number}"},
      _each(404, "agency", "registrar")),
+    # Agencies with their own systems: the agency's own token only (not a registrar).
+    ("POST", "/agencies/water/changes/lookup", {}, {"agency": 422}),
+    ("POST", "/agencies/water/changes/ntf_unknown/ack", {}, {"agency": 422}),
     ("POST", "/petitions", {}, _each(422, "petition_office", "citizen")),
     ("GET", "/petitions", None, _each(200, *WORKERS, "citizen")),
     ("POST", "/petitions/search", {}, {"petition_office": 422}),
@@ -106,6 +109,7 @@ PUBLIC = [
     ("GET", "/docs"),
     ("GET", "/.well-known/jwt-vc-issuer"),
     ("GET", "/abolished-proofs"),
+    ("GET", "/stats"),
 ]
 
 
@@ -212,6 +216,7 @@ def _as_template(route_key: str) -> str:
         "/identity-changes/chg_unknown": "/identity-changes/{applicationId}",
         "/linked-updates/gas": "/linked-updates/{agency}",
         "/agencies/water": "/agencies/{agency}",
+        "/changes/ntf_unknown": "/changes/{notificationId}",
         "/petitions/{other_petition}": "/petitions/{petitionId}",
         "/tasks/tsk_unknown": "/tasks/{taskId}",
         "/credentials/cred_unknown": "/credentials/{credentialId}",

@@ -15,22 +15,12 @@ from onetrip.logic import linked_updates
 from onetrip.routing import HELD_FIELDS, Agency, IdentityField
 from onetrip_local.harness import LocalCloud
 from onetrip_ops import cases, queues
-from onetrip_ops.target import Target, TargetError
+from onetrip_ops.target import TargetError
 
 from tests.builders import OPS
 from tests.support.identity_flow import IdentityDesk
+from tests.support.ops import target_of
 from tests.support.petitions import PetitionDesk
-
-
-def target_of(cloud: LocalCloud) -> Target:
-    topology = cloud.topology
-    return Target(
-        client=cloud.boto,
-        queues={lid: queue.url for lid, queue in topology.queues.items()},
-        tables=dict(topology.tables),
-        state_machines=dict(topology.state_machines),
-        message_move_tasks=False,  # moto has no StartMessageMoveTask
-    )
 
 
 def ops_api(cloud: LocalCloud) -> cases.ApiCall:

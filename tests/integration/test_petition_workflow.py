@@ -7,12 +7,15 @@ the HTTP API handlers and resume the workflow with SendTaskSuccess.
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
 import pytest
+from onetrip_ops import inbox
 
 from tests.builders import instant
+from tests.support.ops import target_of
 from tests.support.petitions import (
     HANDLING_UNIT,
     LEADER,
@@ -65,6 +68,9 @@ def test_a_petition_goes_through_all_eight_steps_and_closes(desk: PetitionDesk) 
     assert all(s["status"] == "completed" and s["completedBy"] for s in closed["steps"])
     assert closed["handlingUnit"] == UNIT and closed["reworkLimitReached"] is False
 
+    # And the petitioner was told three times: accepted, the reply, the end (no ID number)
+    assert _told(desk, pid) == ["accepted", "replied", "closed"]
+
 
 def test_failed_tracking_reviews_rework_twice_then_go_on_marked(desk: PetitionDesk) -> None:
     # Given a case at its first tracking review
@@ -106,6 +112,7 @@ def test_a_petition_not_accepted_ends_at_triage(desk: PetitionDesk) -> None:
     assert petition["status"] == "not_accepted"
     assert petition["notAcceptedReason"] == "不属于公安机关职权范围"
     assert petition["closedAt"]
+    assert _told(desk, pid) == ["not_accepted"]
 
 
 def test_completion_by_the_wrong_role_or_another_unit_is_refused(desk: PetitionDesk) -> None:
@@ -183,3 +190,14 @@ def test_an_extension_moves_the_conclusion_deadline_once(desk: PetitionDesk) -> 
     after = desk.petition(pid)
     shift = instant(after["conclusionDueAt"]) - instant(before)
     assert shift.days == 20 and after["extended"] is True
+    assert _told(desk, pid) == ["accepted", "extended"]  # once, however often it was asked
+
+
+def _told(desk: PetitionDesk, pid: str) -> list[str]:
+    """The outcomes of the messages the petitioner got (the CitizenInbox), in order."""
+    assert not desk.cloud.deliver().errors  # the Notifier handles the last outcome
+    messages = inbox.read(target_of(desk.cloud), reference=pid)
+    for message in messages:  # no ID number, name or phone: the reference only
+        assert not re.search(r"\d{17}[\dX]|张三|13800138000", message.text)
+        assert pid in message.text
+    return [m.outcome for m in messages]

@@ -9,188 +9,27 @@ would publish them, so the consumer runs exactly as deployed.
 from __future__ import annotations
 
 import json
-import random
 import statistics
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from onetrip.dal.models import bound
-from onetrip.dal.models.applications import ApplicationPart
-from onetrip.dal.petitions import PetitionStore
 from onetrip.handlers import wiring
 from onetrip.logic import scoreboard_rebuild
 from onetrip.settings import Settings
 
 from tests.builders import claims
-
-CST = timezone(timedelta(hours=8))
-DISTRICTS = ("江北区", "海曙区", "鄞州区")
-CATEGORIES = ("law_enforcement", "public_order", "traffic", "household", "other")
-AGENCIES = ("social_security", "water", "gas")
-YEARS = (2021, 2022)
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-
-
-@dataclass
-class GeneratedPetition:
-    petition_id: str
-    year: int
-    month: int
-    district: str
-    category: str
-    status: str  # in_progress | closed | not_accepted
-    received: datetime
-    repeat: bool
-    resolved: bool = False
-    days_to_close: int = 0
-
-    def record(self) -> dict[str, Any]:
-        closed_at = self.received + timedelta(days=self.days_to_close)
-        record: dict[str, Any] = {
-            "petitionId": self.petition_id,
-            "status": self.status,
-            "category": self.category,
-            "subject": "年度样例",
-            "petitioner": {"name": "样例", "idNumber": "330203199003077019", "phone": "10000"},
-            "channel": "visit",
-            "district": self.district,
-            "receivedAt": _utc(self.received),
-            "repeatOf": ["earlier"] if self.repeat else [],
-            "steps": {},
-            "petitionerKey": f"ID#board-{self.petition_id}",
-            # Generous deadlines: no deadline is missed in this history.
-            "acceptanceDueAt": _utc(self.received + timedelta(days=15)),
-            "conclusionDueAt": _utc(self.received + timedelta(days=90)),
-        }
-        if self.status != "in_progress":
-            record["closedAt"] = _utc(closed_at)
-        if self.status == "closed":
-            record["acceptedAt"] = _utc(self.received + timedelta(days=1))
-            record["resolution"] = "resolved" if self.resolved else "partially_resolved"
-        return record
-
-
-@dataclass
-class GeneratedApplication:
-    application_id: str
-    year: int
-    month: int
-    district: str
-    submitted: datetime
-    agencies: tuple[str, ...]
-    tenths_of_hours: int | None  # approval to completion; None = still applying
-    failed: set[str] = field(default_factory=set)
-
-
-def _history(seed: int = 12) -> tuple[list[GeneratedPetition], list[GeneratedApplication]]:
-    rng = random.Random(seed)
-    petitions: list[GeneratedPetition] = []
-    applications: list[GeneratedApplication] = []
-    for year in YEARS:
-        for month in range(1, 13):
-            # The second year has fewer petitions, as the reform intends.
-            for n in range(rng.randint(2, 3) if year == YEARS[0] else rng.randint(1, 2)):
-                received = datetime(year, month, rng.randint(1, 28), rng.randint(0, 23), tzinfo=CST)
-                status = rng.choice(("closed", "closed", "not_accepted", "in_progress"))
-                petitions.append(
-                    GeneratedPetition(
-                        petition_id=f"board_p{year}{month:02d}{n}",
-                        year=year,
-                        month=month,
-                        district=rng.choice(DISTRICTS),
-                        category=rng.choice(CATEGORIES),
-                        status=status,
-                        received=received,
-                        repeat=rng.random() < 0.2,
-                        resolved=rng.random() < 0.7,
-                        days_to_close=rng.randint(2, 60),
-                    )
-                )
-            for n in range(rng.randint(1, 2)):
-                submitted = datetime(year, month, rng.randint(1, 28), 9, tzinfo=CST)
-                done = rng.random() < 0.9
-                agencies = tuple(a for a in AGENCIES if rng.random() < 0.7) or ("water",)
-                applications.append(
-                    GeneratedApplication(
-                        application_id=f"board_a{year}{month:02d}{n}",
-                        year=year,
-                        month=month,
-                        district=rng.choice(DISTRICTS),
-                        submitted=submitted,
-                        agencies=agencies,
-                        tenths_of_hours=rng.randint(1, 480) if done else None,
-                        failed={a for a in agencies if rng.random() < 0.15} if done else set(),
-                    )
-                )
-    return petitions, applications
-
-
-def _store_application(parts: Any, app: GeneratedApplication) -> None:
-    pk = f"APP#{app.application_id}"
-    decided = app.submitted + timedelta(hours=2)
-    status = "applying"
-    if app.tenths_of_hours is not None:
-        status = "completed_with_failures" if app.failed else "completed"
-    parts(
-        pk, "APP", application_id=app.application_id, status=status, person_id="per_board",
-        id_number="330203199003077019", kind="change",
-        changes={"surname": {"from": "王", "to": "汪"}},
-        reason="样例", window={"district": app.district}, submitted_at=_utc(app.submitted),
-        submitted_by="clerk", base_version=1, decided_at=_utc(decided), decided_by="approver",
-    ).save()  # fmt: skip
-    for agency in app.agencies:
-        link_status = "pending" if app.tenths_of_hours is None else "applied"
-        if agency in app.failed:
-            link_status = "failed"
-        parts(pk, f"LINK#{agency}", agency=agency, status=link_status, attempts=1,
-              updated_at=_utc(decided)).save()  # fmt: skip
-    if app.tenths_of_hours is not None:
-        at = _utc(decided + timedelta(minutes=6 * app.tenths_of_hours))
-        parts(pk, f"TL#{at}#{status}", at=at, event=status).save()
-
-
-def _events(
-    petitions: list[GeneratedPetition], applications: list[GeneratedApplication]
-) -> list[tuple[str, str, dict[str, Any]]]:
-    out: list[tuple[str, str, dict[str, Any]]] = []
-    for p in petitions:
-        out.append(("onetrip.petitions", "PetitionReceived", {"petitionId": p.petition_id}))
-        if p.status != "in_progress":
-            detail = {"petitionId": p.petition_id, "status": p.status}
-            out.append(("onetrip.petitions", "PetitionClosed", detail))
-    for a in applications:
-        out.append(
-            ("onetrip.identity", "IdentityChangeSubmitted", {"applicationId": a.application_id})
-        )
-        if a.tenths_of_hours is not None:
-            detail = {
-                "applicationId": a.application_id, "personId": "per_board",
-                "status": "completed_with_failures" if a.failed else "completed",
-                "failedAgencies": sorted(a.failed),
-            }  # fmt: skip
-            out.append(("onetrip.identity", "IdentityChangeCompleted", detail))
-    return out
-
-
-def _publish(cloud: Any, events: list[tuple[str, str, dict[str, Any]]]) -> None:
-    bus = cloud.bus_name
-    client = cloud.boto("events")
-    for start in range(0, len(events), 10):
-        entries = [
-            {"Source": s, "DetailType": t, "Detail": json.dumps({"schemaVersion": "1", **d}),
-             "EventBusName": bus}
-            for s, t, d in events[start : start + 10]
-        ]  # fmt: skip
-        assert not client.put_events(Entries=entries).get("FailedEntryCount")
-    report = cloud.deliver()
-    assert report.drained
-
+from tests.scoreboard_history import (
+    DISTRICTS,
+    YEARS,
+    GeneratedApplication,
+    GeneratedPetition,
+    events,
+    expected_ranking,
+    generate,
+    publish,
+    store,
+)
 
 # The figures, computed here from the generated history (not by the code under test).
 
@@ -227,7 +66,7 @@ def _identity_kpis(items: list[GeneratedApplication]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def history() -> tuple[list[GeneratedPetition], list[GeneratedApplication]]:
-    return _history()
+    return generate()
 
 
 @pytest.fixture(scope="module")
@@ -236,13 +75,7 @@ def board(cloud: Any, history: Any) -> Iterator[Any]:
     (once for the module: the tests below only read, or redeliver and expect no change)."""
     petitions, applications = history
     cloud.reset()
-    store = PetitionStore(cloud.table("Petitions"))
-    for p in petitions:
-        store.create(p.record())
-    parts = bound(ApplicationPart, cloud.table("Applications"))
-    for a in applications:
-        _store_application(parts, a)
-    _publish(cloud, _events(petitions, applications))
+    store(cloud, petitions, applications)
     yield cloud
     cloud.reset()  # the session's other tests count petitions of their own
 
@@ -326,11 +159,11 @@ def test_redelivered_events_change_no_counter_and_the_rebuild_agrees(
     live = {s: sources.scoreboard.series(s) for s in scoreboard_rebuild.SERIES}
     assert scoreboard_rebuild.check(sources).as_dict() == {
         "ok": True, "counters": sum(len(v) for v in live.values()),
-        "facts": len(_events(petitions, applications)), "differences": {},
+        "facts": len(events(petitions, applications)), "differences": {},
     }  # fmt: skip
 
     # When a sample of every kind of event is delivered again (each as the bus would)
-    _publish(board, _events(petitions, applications)[::7])
+    publish(board, events(petitions, applications)[::7])
 
     # Then no counter moved
     assert {s: sources.scoreboard.series(s) for s in scoreboard_rebuild.SERIES} == live
@@ -368,23 +201,9 @@ def test_district_ranking_follows_the_scoring_rule_and_reruns_alike(
     first, again = _get(board, path), _get(board, path)
 
     assert first == again
-    # Deductions computed here: 1 point per repeat petition, 1 per failed linked update,
-    # 3 per petition not accepted later than 15 days after receipt (信访工作条例 art. 24).
-    lost = {
-        d: sum(p.repeat for p in petitions if p.year == YEARS[1] and p.district == d)
-        + sum(len(a.failed) for a in applications if a.year == YEARS[1] and a.district == d)
-        + 3
-        * sum(
-            p.status == "not_accepted" and p.days_to_close > 15
-            for p in petitions
-            if p.year == YEARS[1] and p.district == d
-        )
-        for d in DISTRICTS
-    }
-    order = sorted(DISTRICTS, key=lambda d: (lost[d], d))
-    assert [(r["rank"], r["district"], r["score"]) for r in first] == [
-        (i, d, 100 - lost[d]) for i, d in enumerate(order, start=1)
-    ]
+    assert [(r["rank"], r["district"], r["score"]) for r in first] == expected_ranking(
+        petitions, applications, YEARS[1]
+    )
 
 
 def test_each_outcome_sends_exactly_one_message_without_personal_data(

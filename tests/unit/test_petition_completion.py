@@ -10,7 +10,7 @@ import pytest
 from onetrip.domain.access import Caller
 from onetrip.domain.petition import PetitionChanges
 from onetrip.errors import Conflict, Forbidden, InvalidInput
-from onetrip.events import EventDetail, PetitionClosed
+from onetrip.events import EventDetail, PetitionClosed, PetitionProgressed
 from onetrip.logic.tasks import complete_task
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -123,6 +123,40 @@ def test_accountability_closes_the_case_and_publishes_it() -> None:
     (change,) = tasks.changes
     assert change.sets["status"] == "closed" and change.sets["statusKey"] == "STATUS#closed"
     assert tasks.events == [PetitionClosed(petition_id="p1", status="closed")]
+
+
+LEADER = Caller(sub="leader-1", roles=frozenset({"leader"}))
+# Each step's completion and what the petitioner is told (信访工作条例 2022: whether the
+# petition is accepted, the written reply, the end of the case); the rest is internal
+# (the extension, told too, is no step: tests/integration/test_petition_workflow.py).
+TOLD = [
+    ("triage", OFFICE, {"accepted": True, "handlingUnit": "A", "summary": "x"},
+     [PetitionProgressed(petition_id="p1", milestone="accepted")]),
+    ("triage", OFFICE, {"accepted": False, "handlingUnit": "A", "summary": "x", "reason": "y"},
+     [PetitionClosed(petition_id="p1", status="not_accepted")]),
+    ("enforcement_review", OFFICE, {**REVIEW, "passed": True}, []),
+    ("leader_instruction", LEADER, {"instruction": "x", "handlingUnit": "A"}, []),
+    ("rectification", UNIT_A, {"actions": "x"}, []),
+    ("tracking_review", OFFICE, {**REVIEW, "passed": False}, []),
+    ("conclusion", UNIT_A, {"reply": "x", "resolution": "resolved"},
+     [PetitionProgressed(petition_id="p1", milestone="replied")]),
+    ("performance_review", OFFICE, {**REVIEW, "passed": True, "petitionerSatisfaction": 4}, []),
+    ("accountability", GROUP, {"required": False, "findings": "x"},
+     [PetitionClosed(petition_id="p1", status="closed")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("step", "who", "body", "announced"), TOLD, ids=lambda v: str(v)[:20])
+def test_a_completion_announces_what_the_petitioner_waits_for(
+    step: str, who: Caller, body: dict[str, Any], announced: list[EventDetail]
+) -> None:
+    role = {"leader_instruction": "leader"}.get(step)
+    task = _task(step, unit="A" if who is UNIT_A else None) | ({"role": role} if role else {})
+    tasks = FakeTasks(task)
+
+    _complete(tasks, FakeWorkflow(), who, task["taskId"], body)
+
+    assert tasks.events == announced
 
 
 def test_a_second_completion_is_a_conflict_and_does_not_resume_again() -> None:

@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.event_handler.openapi.swagger_ui import html as swagger_ui
 
 from onetrip.api.app import API_TITLE, API_VERSION, make_api
+from onetrip.api.routes.agencies import WEBHOOKS
 from onetrip.api.routes.credentials import STATIC_PATHS
 
 # Every route module of the public API, in the order they appear in the document.
@@ -56,6 +57,7 @@ def openapi_json() -> str:
     )
     document = json.loads(schema)
     document["paths"].update(STATIC_PATHS)
+    document["webhooks"] = WEBHOOKS
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 

@@ -19,7 +19,7 @@ from onetrip.dal.models.petitions import PetitionItem, TaskItem
 from onetrip.dal.outbox import Outbox
 from onetrip.domain.petition import DueMove
 from onetrip.errors import Conflict, StaleRead
-from onetrip.events import PetitionReceived
+from onetrip.events import EventDetail, PetitionReceived
 
 _SK = "PETITION"
 _CONDITION_FAILED = "ConditionalCheckFailedException"
@@ -108,10 +108,12 @@ class PetitionStore:
         new_due: str,
         extension: Mapping[str, Any],
         moves: Sequence[DueMove] = (),
+        events: Sequence[EventDetail] = (),
     ) -> dict[str, Any]:
         """Move conclusionDueAt once, and with it (same transaction) the dueAt/remindAt of
-        the open tasks it capped and their step entries; a second extension (or a race) is
-        a Conflict, a task that changed since it was read a StaleRead."""
+        the open tasks it capped and their step entries, and the outbox entries of `events`;
+        a second extension (or a race) is a Conflict, a task that changed since it was read
+        a StaleRead."""
         model = self.model
         actions: list[Action] = [
             model.conclusion_due_at.set(new_due),
@@ -126,7 +128,8 @@ class PetitionStore:
             & (model.status == "in_progress")
         )
         petition = model(_pk(petition_id), _SK)
-        if not moves:
+        announced = [self.outbox.entry(e) for e in events] if self.outbox is not None else []
+        if not moves and not announced:
             try:
                 petition.update(actions, condition=condition)
             except UpdateError as error:
@@ -138,6 +141,7 @@ class PetitionStore:
             transact(
                 [Write.update("petition", petition, actions, condition)]
                 + [self._task_due_update(move) for move in moves]
+                + [write for write, _ in announced]
             )
         except TransactionCancelled as cancelled:
             if cancelled.codes.get("petition") == "ConditionalCheckFailed":
@@ -145,6 +149,8 @@ class PetitionStore:
             if cancelled.condition_failed:
                 raise StaleRead(detail="An open task changed meanwhile; try again.") from None
             raise
+        if self.outbox is not None and announced:
+            self.outbox.publish_quietly([item for _, item in announced])
         updated = self.get(petition_id)
         assert updated is not None
         return updated

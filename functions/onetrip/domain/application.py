@@ -21,6 +21,7 @@ class Status(StrEnum):
 
 class LinkStatus(StrEnum):
     PENDING = "pending"
+    NOTIFIED = "notified"  # a `webhook` agency was sent a notification, not yet acknowledged
     APPLIED = "applied"
     NOT_APPLICABLE = "not_applicable"
     FAILED = "failed"

@@ -4,4 +4,4 @@ from onetrip.api.app import http_entry
 from onetrip.api.routes import agencies
 from onetrip.handlers import wiring
 
-app, handler = http_entry(agencies.router, stores=wiring.agency_records)
+app, handler = http_entry(agencies.router, stores=wiring.agencies)

@@ -38,7 +38,10 @@ def _record_handler(record: SQSRecord) -> None:
     agency = Agency(settings.agency)
     delivery = _delivery(record, settings)
     logger.append_keys(applicationId=delivery.application_id, agency=agency.value)
-    status = linked_updates.handle(wiring.linked(settings), agency, delivery)
+    connector = linked_updates.Connector(
+        mode=settings.connector_mode, ack_deadline_seconds=settings.ack_deadline_seconds
+    )
+    status = linked_updates.handle(wiring.linked(settings), agency, delivery, connector)
     if delivery.dead_lettered:
         logger.warning("linked update failed for good")
     else:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from onetrip.dal.activity import ActivityLog
+from onetrip.dal.agency_notifications import NotificationStore
 from onetrip.dal.agency_records import AgencyRecordStore
 from onetrip.dal.applications import ApplicationStore
 from onetrip.dal.credentials import CredentialStore
@@ -24,6 +26,8 @@ from onetrip.dal.scoreboard import ScoreboardStore
 from onetrip.dal.status_lists import StatusListStore
 from onetrip.dal.status_objects import StatusObjects
 from onetrip.dal.tasks import TaskStore
+from onetrip.dal.webhook_bus import WebhookBus
+from onetrip.logic.agency_changes import AgencyApiStores, AgencyChangeStores, ReminderStores
 from onetrip.logic.credentials.stores import CredentialStores
 from onetrip.logic.identity_changes import IdentityStores
 from onetrip.logic.linked_updates import LinkedStores
@@ -67,6 +71,18 @@ def linked(settings: Settings) -> LinkedStores:
         applications=ApplicationStore(settings.applications_table),
         records=AgencyRecordStore(settings.agency_records_table),
         outbox=outbox(settings),
+        notifications=NotificationStore(settings.applications_table),
+    )
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def agencies(settings: Settings) -> AgencyApiStores:
+    """Agency records, and the pull and acknowledgement of webhook notifications."""
+    return AgencyApiStores(
+        records=agency_records(settings),
+        changes=AgencyChangeStores(
+            linked=linked(settings), activity=ActivityLog(settings.registry_table)
+        ),
     )
 
 
@@ -114,14 +130,6 @@ def rebuild_sources(settings: Settings) -> RebuildSources:
 
 
 @lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
-def notices(settings: Settings) -> NoticeStores:
-    return NoticeStores(
-        notices=NoticeStore(settings.notices_table),
-        outbox=outbox(settings),
-    )
-
-
-@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
 def credentials(settings: Settings) -> CredentialStores:
     """Issuance, the wallet, status lists, issuer keys and the re-issue chain."""
     return CredentialStores(
@@ -133,4 +141,24 @@ def credentials(settings: Settings) -> CredentialStores:
         applications=ApplicationStore(settings.applications_table),
         issuer_url=settings.issuer_url.rstrip("/"),
         first_key_id=settings.issuer_key_id,
+    )
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def notices(settings: Settings) -> NoticeStores:
+    """The Notifier: its markers and the outbox the messages go out through."""
+    return NoticeStores(notices=NoticeStore(settings.notices_table), outbox=outbox(settings))
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def webhook_bus(settings: Settings) -> WebhookBus:
+    return WebhookBus(settings.event_bus_name, settings.webhook_secrets)
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def acknowledgement_reminders(settings: Settings) -> ReminderStores:
+    return ReminderStores(
+        notifications=NotificationStore(settings.applications_table),
+        applications=ApplicationStore(settings.applications_table),
+        outbox=outbox(settings),
     )

@@ -9,12 +9,14 @@ nothing to do and can never roll a record back.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
 from onetrip import metrics
-from onetrip.clock import now_iso
+from onetrip.clock import iso, new_id, now, now_iso
+from onetrip.dal.agency_notifications import Notification, NotificationStore
 from onetrip.dal.agency_records import AgencyRecordStore
 from onetrip.dal.applications import ApplicationStore
 from onetrip.dal.models import TransactionCancelled, Write, transact
@@ -22,7 +24,7 @@ from onetrip.dal.outbox import Outbox
 from onetrip.dal.registry import RegistryStore
 from onetrip.domain.application import FINAL_LINK, LinkStatus, Status, outcome
 from onetrip.domain.person import Person
-from onetrip.events import IdentityChangeCompleted
+from onetrip.events import AgencyNotificationDue, IdentityChangeCompleted
 from onetrip.routing import HELD_FIELDS, Agency
 
 logger = Logger(child=True)
@@ -38,6 +40,23 @@ class LinkedStores:
     applications: ApplicationStore
     records: AgencyRecordStore
     outbox: Outbox
+    notifications: NotificationStore
+
+
+MIRROR = "mirror"
+WEBHOOK = "webhook"
+
+
+@dataclass(frozen=True)
+class Connector:
+    """How an agency learns of a linked update (infra: onetrip_infra/connectors.py).
+
+    `mirror`: onetrip writes the agency's record in its own account (an agency without a
+    system of its own). `webhook`: the agency's system gets a signed notification, pulls
+    what it holds and acknowledges within `ack_deadline_seconds`."""
+
+    mode: str = MIRROR
+    ack_deadline_seconds: int = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -50,7 +69,9 @@ class Delivery:
     deliveries: int
 
 
-def handle(stores: LinkedStores, agency: Agency, delivery: Delivery) -> str:
+def handle(
+    stores: LinkedStores, agency: Agency, delivery: Delivery, connector: Connector = Connector()
+) -> str:
     """Settle one delivery; returns the linked update's status. A dead-lettered delivery
     marks the update failed for good; a failed attempt is noted (with a short, PII-free
     reason) and re-raised, so the queue delivers it again."""
@@ -58,7 +79,7 @@ def handle(stores: LinkedStores, agency: Agency, delivery: Delivery) -> str:
         give_up(stores, agency, delivery.application_id, delivery.deliveries)
         return LinkStatus.FAILED
     try:
-        return apply(stores, agency, delivery.application_id, delivery.person_id)
+        return apply(stores, agency, delivery.application_id, delivery.person_id, connector)
     except Exception as error:
         note_failure(stores, agency, delivery.application_id, _reason(error))
         raise
@@ -69,8 +90,15 @@ def _reason(error: Exception) -> str:
     return f"{type(error).__name__}: {str(error)[:200]}"
 
 
-def apply(stores: LinkedStores, agency: Agency, application_id: str, person_id: str) -> str:
-    """Settle this agency's linked update of the application; returns its status."""
+def apply(
+    stores: LinkedStores,
+    agency: Agency,
+    application_id: str,
+    person_id: str,
+    connector: Connector = Connector(),
+) -> str:
+    """Settle this agency's linked update of the application (a `webhook` agency: notify
+    it, the acknowledgement settles it); returns its status."""
     link = stores.applications.link(application_id, agency)
     if link is None:
         logger.warning("no linked update for this agency", extra={"applicationId": application_id})
@@ -83,6 +111,8 @@ def apply(stores: LinkedStores, agency: Agency, application_id: str, person_id: 
     if person is None:
         raise LookupError("person not in the registry")
     at = now_iso()
+    if connector.mode == WEBHOOK and _find(stores.records, agency, person) is not None:
+        return _notify(stores, agency, person, application_id, connector)
     status, writes = _sync(stores, agency, person, application_id, at)
     writes.append(
         stores.applications.settle_link(
@@ -105,6 +135,68 @@ def apply(stores: LinkedStores, agency: Agency, application_id: str, person_id: 
         metrics.count(metrics.Metric.LINKED_UPDATES_APPLIED, agency=agency.value)
     complete_if_final(stores, application_id)
     return status
+
+
+def _notify(
+    stores: LinkedStores,
+    agency: Agency,
+    person: Person,
+    application_id: str,
+    connector: Connector,
+) -> str:
+    """One transaction: the notification, the link `notified`, the timeline entry and the
+    outbox event the signer turns into the webhook. Only ids and field names are kept."""
+    application = stores.applications.get(application_id)
+    if application is None:
+        raise LookupError("application not found")
+    held = {field.value for field in HELD_FIELDS[agency]}
+    at = now()
+    notification = Notification(
+        notification_id=new_id("ntf"),
+        application_id=application_id,
+        person_id=person.person_id,
+        agency=agency.value,
+        changed_fields=sorted(held.intersection(application.changes)),
+        registry_version=person.version,
+        status="notified",
+        deliveries=1,
+        deadline_seconds=connector.ack_deadline_seconds,
+        notified_at=iso(at),
+        ack_due_at=iso(at + timedelta(seconds=connector.ack_deadline_seconds)),
+        next_check=None,
+    )
+    outbox_write, outbox_item = stores.outbox.entry(due_event(notification))
+    try:
+        transact(
+            [
+                stores.notifications.mark_notified(
+                    application_id, agency.value, notification.notification_id
+                ),
+                stores.notifications.put_new(notification),
+                stores.applications.timeline(
+                    application_id, at=notification.notified_at, event=f"notified:{agency.value}"
+                ),
+                outbox_write,
+            ]
+        )
+    except TransactionCancelled as cancelled:
+        if cancelled.failed == [f"link:{agency}"]:
+            return "duplicate"  # notified (or settled) by a concurrent delivery
+        raise
+    metrics.count(metrics.Metric.AGENCY_NOTIFICATIONS_SENT, agency=agency.value)
+    stores.outbox.publish_quietly([outbox_item])
+    return LinkStatus.NOTIFIED
+
+
+def due_event(notification: Notification) -> AgencyNotificationDue:
+    return AgencyNotificationDue(
+        notification_id=notification.notification_id,
+        application_id=notification.application_id,
+        agency=notification.agency,
+        changed_fields=notification.changed_fields,
+        registry_version=notification.registry_version,
+        delivery=notification.deliveries,
+    )
 
 
 def _sync(

@@ -17,10 +17,15 @@ from onetrip.dal.models import TransactionCancelled, transact
 from onetrip.dal.notices import NoticeStore
 from onetrip.dal.outbox import Outbox
 from onetrip.domain import notices
-from onetrip.events import CitizenMessage, IdentityChangeCompleted, PetitionClosed
+from onetrip.events import (
+    CitizenMessage,
+    IdentityChangeCompleted,
+    PetitionClosed,
+    PetitionProgressed,
+)
 
 # The outcomes a citizen is told about (the Notifier's EventBridge rule is built from it).
-NOTIFIED_EVENTS = (IdentityChangeCompleted, PetitionClosed)
+NOTIFIED_EVENTS = (IdentityChangeCompleted, PetitionClosed, PetitionProgressed)
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,8 @@ def message_for(detail_type: str, detail: Mapping[str, Any]) -> CitizenMessage |
         return notices.for_identity_change(IdentityChangeCompleted.model_validate(detail))
     if detail_type == PetitionClosed.detail_type:
         return notices.for_petition(PetitionClosed.model_validate(detail))
+    if detail_type == PetitionProgressed.detail_type:
+        return notices.for_petition(PetitionProgressed.model_validate(detail))
     return None
 
 

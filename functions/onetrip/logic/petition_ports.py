@@ -28,6 +28,7 @@ class Petitions(Protocol):
         new_due: str,
         extension: Mapping[str, Any],
         moves: Sequence[DueMove] = (),
+        events: Sequence[EventDetail] = (),
     ) -> dict[str, Any]: ...
 
 

@@ -37,6 +37,7 @@ from onetrip.errors import (
     StaleRead,
     invalid,
 )
+from onetrip.events import PetitionProgressed
 from onetrip.logic.petition_ports import IdHasher, Petitions, Tasks, WorkflowEngine
 
 # API.md: a repeat petition is one within 365 days of an earlier one.
@@ -249,6 +250,8 @@ def extend(
                     "at": iso(now),
                 },
                 moves=_due_moves(tasks, petition, new_due, now),
+                # 延期告知: the petitioner is told the deadline moved (the reason is on the case)
+                events=[PetitionProgressed(petition_id=petition_id, milestone="extended")],
             )
         except StaleRead:
             if attempt + 1 == _EXTEND_ATTEMPTS:

@@ -4,7 +4,7 @@ completing it (which resumes the workflow), and the caller's worklist (待办)."
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,7 +31,7 @@ from onetrip.domain.petition import (
     workflow_output,
 )
 from onetrip.errors import Conflict, Forbidden, NotFound
-from onetrip.events import EventDetail, PetitionClosed
+from onetrip.events import EventDetail, PetitionClosed, PetitionProgressed
 from onetrip.logic.petition_ports import Petitions, Tasks, WorkflowEngine
 
 logger = Logger()
@@ -145,7 +145,7 @@ def complete_task(
         outcome=outcome,
         output=output,
         changes=changes,
-        events=[_closed(task["petitionId"], closed_as)] if closed_as else [],
+        events=_announced(task["petitionId"], step, closed_as),
     )
     if closed_as:
         metrics.count(_CLOSING_METRICS[closed_as])
@@ -158,14 +158,26 @@ def complete_task(
     return task_view(completed, now)
 
 
+# The steps whose completion the petitioner waits for (and is told about, besides the
+# case's closing): accepted at triage, and the reply at conclusion (docs/decisions.md).
+_PETITIONER_MILESTONES: dict[PetitionStep, Literal["accepted", "replied"]] = {
+    PetitionStep.TRIAGE: "accepted",
+    PetitionStep.CONCLUSION: "replied",
+}
+
 _CLOSING_METRICS = {
     PetitionStatus.CLOSED.value: metrics.Metric.PETITIONS_CLOSED,
     PetitionStatus.NOT_ACCEPTED.value: metrics.Metric.PETITIONS_NOT_ACCEPTED,
 }
 
 
-def _closed(petition_id: str, status: str) -> EventDetail:
-    return PetitionClosed(petition_id=petition_id, status=status)  # type: ignore[arg-type]
+def _announced(petition_id: str, step: PetitionStep, closed_as: str | None) -> list[EventDetail]:
+    """What a completion announces (through the outbox, in its transaction): the case's
+    end, or a milestone the petitioner waits for (a refusal at triage is the end)."""
+    if closed_as:
+        return [PetitionClosed(petition_id=petition_id, status=closed_as)]  # type: ignore[arg-type]
+    milestone = _PETITIONER_MILESTONES.get(step)
+    return [PetitionProgressed(petition_id=petition_id, milestone=milestone)] if milestone else []
 
 
 def _repair_resume(

@@ -25,6 +25,10 @@ IDENTITY_CHANGES_ROUTES = [
 AGENCIES_ROUTES = [
     ("PUT", "/agencies/{agency}/records"),
     ("POST", "/agencies/{agency}/records/lookup"),
+    # Agencies with their own systems (webhook mode): pull what a notification is about,
+    # then acknowledge it.
+    ("POST", "/agencies/{agency}/changes/lookup"),
+    ("POST", "/agencies/{agency}/changes/{notificationId}/ack"),
 ]
 # Unauthenticated on purpose: liveness probe and the API's own documentation.
 DOCS_ROUTES = [
@@ -89,10 +93,21 @@ class IdentityChange(Construct):
             self,
             "AgenciesApi",
             handler="onetrip.handlers.agencies.handler",
-            environment={"AGENCY_RECORDS_TABLE": data.agency_records.table_name, **secret},
-            description="Agency records: upsert and look up",
+            environment={
+                "AGENCY_RECORDS_TABLE": data.agency_records.table_name,
+                # Pull and acknowledgement: the person's current values, the activity log
+                # (registry), the notification and linked update, the completion event.
+                **registry,
+                "APPLICATIONS_TABLE": data.applications.table_name,
+                "OUTBOX_TABLE": data.outbox.table_name,
+                "EVENT_BUS_NAME": bus.name,
+                **secret,
+            },
+            description="Agency records; pull and acknowledgement of notifications",
         )
-        data.agency_records.grant_read_write_data(self.agencies)
+        for table in (data.agency_records, data.registry, data.applications, data.outbox):
+            table.grant_read_write_data(self.agencies)
+        bus.bus.grant_put_events_to(self.agencies)
         data.id_hash_secret.grant_read(self.agencies)
         api.add_routes(self.agencies, AGENCIES_ROUTES)
 

@@ -6,6 +6,8 @@ the code uses, so CDK never retypes the routing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aws_cdk import (
     aws_events,
     aws_events_targets,
@@ -17,6 +19,7 @@ from onetrip.routing import HELD_FIELDS, Agency, IdentityField
 
 from onetrip_infra import config
 from onetrip_infra.config import FunctionDefaults, pin_logical_id
+from onetrip_infra.connectors import Connector
 from onetrip_infra.constructs.data import DataStores
 from onetrip_infra.constructs.events import EventBus
 
@@ -57,10 +60,12 @@ class AgencyLink(Construct):
         defaults: FunctionDefaults,
         data: DataStores,
         bus: EventBus,
+        connector: Connector,
     ) -> None:
         super().__init__(scope, construct_id)
         name = pascal(agency)
         self.agency = agency
+        self.connector = connector
 
         self.dead_letters = config.dead_letter_queue(self, f"{name}DeadLetters")
         # SQS-managed SSE: messages carry ids only (no personal data), and EventBridge can
@@ -103,8 +108,16 @@ class AgencyLink(Construct):
                 "OUTBOX_TABLE": data.outbox.table_name,
                 "EVENT_BUS_NAME": bus.name,
                 "ID_HASH_SECRET_ARN": data.id_hash_secret.secret_arn,
+                **(
+                    {
+                        "CONNECTOR_MODE": connector.mode,
+                        "ACK_DEADLINE_SECONDS": str(connector.ack_deadline_seconds),
+                    }
+                    if connector.is_webhook
+                    else {}
+                ),
             },
-            description=f"Linked update for {agency.value}",
+            description=f"Linked update for {agency.value} ({connector.mode})",
         )
         data.registry.grant_read_data(self.consumer)
         for table in (data.applications, data.agency_records, data.outbox):
@@ -140,8 +153,10 @@ class LinkedUpdates(Construct):
         defaults: FunctionDefaults,
         data: DataStores,
         bus: EventBus,
+        connectors: Mapping[Agency, Connector] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        chosen = connectors or {}
         self.agencies: dict[Agency, AgencyLink] = {
             agency: AgencyLink(
                 self,
@@ -151,6 +166,7 @@ class LinkedUpdates(Construct):
                 defaults=defaults,
                 data=data,
                 bus=bus,
+                connector=chosen.get(agency, Connector()),
             )
             for agency, fields in HELD_FIELDS.items()
         }

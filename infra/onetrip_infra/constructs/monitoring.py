@@ -10,7 +10,10 @@ What pages on-call (every alarm notifies the stage's SNS topic, on ALARM and on 
 - a sweep (outbox relay, reminder sweep) that failed or did not run;
 - an outbox item older than OUTBOX_AGE_ALARM (the relay's own metric);
 - any throttled request or system error on any table (every table of the stack, also
-  tables added later).
+  tables added later);
+- a `webhook` agency that let a notification pass its acknowledgement deadline
+  (AcknowledgementsOverdue, per agency), or whose deliveries EventBridge gave up on
+  (its webhook DLQ).
 The dashboard groups golden signals (traffic, errors, latency, saturation) by capability,
 then the business metrics (onetrip.metrics).
 """
@@ -58,6 +61,7 @@ API_P99 = Duration.seconds(3)
 OUTBOX_AGE_ALARM = Duration.minutes(6)
 # A sweep that did not run for three of its intervals is not running.
 SWEEP_SILENCE = {
+    "AcknowledgementSweep": Duration.minutes(15),
     "OutboxRelay": Duration.minutes(15),
     "ReminderSweep": Duration.minutes(45),
     # Runs every minute; it is what keeps a missed status-list publish under 60 s.
@@ -128,6 +132,7 @@ class Monitoring(Construct):
         self._petitions(stack)
         self._credentials(stack)
         self._scoreboard(stack)
+        self._connectors(stack)
         self._other_functions(stack)
         self._tables(stack)
         self._business(stack)
@@ -192,6 +197,70 @@ class Monitoring(Construct):
         self._queue(notices.queue, notices.dead_letters, "Notifier")
         # Read by the message service, not by onetrip: an old message means it stopped.
         self._queue(notices.inbox, notices.inbox_dead_letters, "CitizenInbox")
+
+    def _connectors(self, stack: OnetripStack) -> None:
+        connectors = stack.connectors
+        if connectors is None:
+            return
+        self.facade.add_large_header("Agencies with their own systems (webhooks)")
+        self._queue(connectors.queue, connectors.dead_letters, "WebhookSigner")
+        self._function(connectors.signer)
+        self._sweep(connectors.sweep, "AcknowledgementSweep")
+        for agency, hook in connectors.agencies.items():
+            # What EventBridge could not deliver within the retry window lands here; the
+            # notification is still open, and the sweep re-sends it when it falls due.
+            self.facade.monitor_sqs_queue(
+                queue=hook.dead_letters,
+                alarm_friendly_name=f"Webhooks-{agency.value}",
+                add_queue_max_size_alarm={
+                    "Critical": MaxMessageCountThreshold(
+                        max_message_count=0,
+                        treat_missing_data_override=aws_cloudwatch.TreatMissingData.NOT_BREACHING,
+                    )
+                },
+            )
+        overdue = [
+            CustomMetricWithAlarm(
+                metric=self.business_metric(Metric.ACKNOWLEDGEMENTS_OVERDUE, agency=agency.value),
+                alarm_friendly_name=f"AcknowledgementsOverdue-{agency.value}",
+                add_alarm={
+                    "Critical": CustomThreshold(
+                        threshold=0,
+                        comparison_operator=aws_cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+                        treat_missing_data_override=aws_cloudwatch.TreatMissingData.NOT_BREACHING,
+                        dedupe_string=f"AcknowledgementsOverdue-{agency.value}",
+                        additional_description=f"{agency.value} has not acknowledged a "
+                        "notification by its deadline (reminded): see docs/operations.md, "
+                        "An agency does not acknowledge.",
+                    )
+                },
+            )
+            for agency in connectors.agencies
+        ]
+        self.facade.monitor_custom(
+            alarm_friendly_name="Webhooks",
+            human_readable_name="Notifications to agencies with their own systems",
+            metric_groups=[
+                CustomMetricGroup(
+                    title="Notifications sent",
+                    metrics=[
+                        self.business_metric(Metric.AGENCY_NOTIFICATIONS_SENT, agency=a.value)
+                        for a in connectors.agencies
+                    ],
+                ),
+                CustomMetricGroup(
+                    title="Acknowledgements",
+                    metrics=[
+                        self.business_metric(
+                            Metric.AGENCY_ACKNOWLEDGEMENTS, agency=a.value, result=result
+                        )
+                        for a in connectors.agencies
+                        for result in ("applied", "not_applicable", "failed")
+                    ],
+                ),
+                CustomMetricGroup(title="Acknowledgements overdue", metrics=overdue),
+            ],
+        )
 
     def _other_functions(self, stack: OnetripStack) -> None:
         """Functions other capabilities add later (e-certificates, status lists) are

@@ -15,6 +15,8 @@ from onetrip_infra.constructs.events import EventBus
 from onetrip_infra.constructs.petitions import PetitionWorkflow
 
 SCOREBOARD_ROUTES = [("GET", "/stats/identity-changes"), ("GET", "/stats/districts")]
+# The leaders' chart page: static, public; the figures it draws need a reader's token.
+CHART_PAGE_ROUTES = [("GET", "/stats")]
 
 
 class Scoreboard(Construct):
@@ -65,3 +67,7 @@ class Scoreboard(Construct):
         stats_api.add_environment("SCOREBOARD_TABLE", self.table.table_name)
         self.table.grant_read_data(stats_api)
         api.add_routes(stats_api, SCOREBOARD_ROUTES)
+        api.add_routes(
+            stats_api, CHART_PAGE_ROUTES, public=True,
+            public_reason="a static chart page; it asks for a token to read the figures",
+        )  # fmt: skip

@@ -10,11 +10,13 @@ import re
 from datetime import date
 from typing import Annotated, Any, cast
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BeforeValidator
 
-from onetrip.api.app import allow, current_caller, current_stores
+from onetrip.api.app import PUBLIC, allow, current_caller, current_stores
+from onetrip.api.pages import html_page
 from onetrip.api.responses import READ, documented
 from onetrip.clock import now
 from onetrip.dal.petitions import PetitionStore
@@ -103,3 +105,15 @@ def district_ranking(
     to: Annotated[Day, Query(description="a month's last day")],
 ) -> list[dict[str, Any]]:
     return scoreboard.districts(_scoreboard(), current_caller(router), from_, to)
+
+
+@router.get(
+    "/stats",
+    summary="The leaders' chart page: monthly series and the district ranking (no token; "
+    "the page asks for one and reads the routes above with it)",
+    tags=["stats"],
+    security=PUBLIC,
+    responses={200: {"description": "The page", "content": {"text/html": {"schema": {}}}}},
+)
+def chart_page() -> Response[Any]:
+    return html_page("stats")

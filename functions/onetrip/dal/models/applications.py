@@ -5,7 +5,7 @@ from __future__ import annotations
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
-from onetrip.dal.models.attributes import DocumentAttribute
+from onetrip.dal.models.attributes import DocumentAttribute, DocumentListAttribute
 from onetrip.dal.models.base import TableModel
 
 
@@ -70,6 +70,7 @@ class ApplicationPart(TableModel):
     applying = Applying()
     # LINK#<agency>
     agency = UnicodeAttribute(null=True)
+    notification_id = UnicodeAttribute(attr_name="notificationId", null=True)
     attempts = NumberAttribute(null=True)
     updated_at = UnicodeAttribute(attr_name="updatedAt", null=True)
     error = UnicodeAttribute(null=True)
@@ -86,3 +87,43 @@ class OpenApplication(TableModel):
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True, default="OPEN")
     application_id = UnicodeAttribute(attr_name="applicationId")
+
+
+class AckDue(GlobalSecondaryIndex["AgencyNotification"]):
+    """The byPerson index, overloaded: open notifications sit under gsi1pk = ACKDUE with
+    gsi1sk = <next check instant>#<notificationId>; settled ones leave it (sparse)."""
+
+    class Meta:
+        index_name = "byPerson"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class AgencyNotification(TableModel):
+    """NOTIF#<notificationId> / NOTIF: one notification to a `webhook` agency (ids only).
+
+    Settled by the agency's acknowledgement; until then the acknowledgement sweep finds
+    it through AckDue and reminds the agency.
+    """
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True, default="NOTIF")
+    notification_id = UnicodeAttribute(attr_name="notificationId")
+    application_id = UnicodeAttribute(attr_name="applicationId")
+    person_id = UnicodeAttribute(attr_name="personId")
+    agency = UnicodeAttribute()
+    changed_fields = DocumentListAttribute(attr_name="changedFields")
+    registry_version = NumberAttribute(attr_name="registryVersion")
+    status = UnicodeAttribute()  # notified | applied | not_applicable | failed
+    deliveries = NumberAttribute(default=1)
+    deadline_seconds = NumberAttribute(attr_name="deadlineSeconds")
+    notified_at = UnicodeAttribute(attr_name="notifiedAt")
+    ack_due_at = UnicodeAttribute(attr_name="ackDueAt")
+    acknowledged_at = UnicodeAttribute(attr_name="acknowledgedAt", null=True)
+    reference = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    ack_due = AckDue()

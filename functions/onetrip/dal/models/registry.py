@@ -57,3 +57,19 @@ class AuditEntry(TableModel):
     from_version = NumberAttribute(attr_name="fromVersion", null=True)
     to_version = NumberAttribute(attr_name="toVersion", null=True)
     by = UnicodeAttribute(null=True)
+
+
+class ActivityEntry(TableModel):
+    """PERSON#<personId> / ACTIVITY#<at>#<entryId>: one disclosure of the person's data
+    (who, which field names, when, outcome): names only, never values (EUDI DASH_03)."""
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    entry_id = UnicodeAttribute(attr_name="entryId")
+    at = UnicodeAttribute()
+    party = UnicodeAttribute()  # e.g. the agency, the venue id
+    party_kind = UnicodeAttribute(attr_name="partyKind")  # agency | venue | ...
+    type = UnicodeAttribute()  # what was shared: linked_update_pull, resident_id, ...
+    claims = ListAttribute(of=UnicodeAttribute)  # field / claim names
+    result = UnicodeAttribute()  # disclosed | verified | rejected | ...
+    reference = UnicodeAttribute(null=True)  # e.g. the notificationId
