@@ -92,8 +92,10 @@ baseline: install cdk-cli
 	cp $$(ls .build/baseline/out/*.template.json) $(BASELINE)
 	@echo "baseline: $(BASELINE) (stage $(STAGE) at $(REF))"
 
+# make bench [BENCH="--cost" | "--imports" | "--local 100" | "--local 1000"] (docs/benchmarks.md)
+BENCH ?=
 bench: install
-	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench $(BENCH)
 
 openapi: install
 	$(BIN)/python -m onetrip.api.openapi > docs/openapi.json

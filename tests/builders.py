@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from stdnum.cn import ric
@@ -61,6 +61,11 @@ def holders(field: str) -> set[str]:
 def unique_birth() -> date:
     """Random dates keep numbers unique across a session sharing one moto server."""
     return date(1950, 1, 1).fromordinal(date(1950, 1, 1).toordinal() + _rng.randrange(20000))
+
+
+def instant(text: str) -> datetime:
+    """An API timestamp (ISO 8601, Z) as an aware datetime."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def claims(role: str, sub: str | None = None, **extra: str) -> dict[str, Any]:

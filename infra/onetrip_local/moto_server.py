@@ -7,7 +7,9 @@ import json
 import logging
 import os
 import threading
+import time
 import urllib.request
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -58,6 +60,10 @@ class MotoServer:
         self._server.stop()
 
 
+# How long DynamoDB answers a repeated ClientRequestToken with the first outcome.
+TOKEN_SECONDS = 600
+
+
 class _OneDynamoRequestAtATime:
     """DynamoDB runs each request atomically; moto applies a TransactWriteItems item by
     item (and restores a snapshot on failure), so two concurrent transactions can both
@@ -66,13 +72,17 @@ class _OneDynamoRequestAtATime:
 
     DynamoDB also answers a repeated TransactWriteItems with the same ClientRequestToken
     (botocore sets one and resends it after a read timeout) with the first outcome
-    instead of applying it again; moto ignores the token, so that is done here too.
+    instead of applying it again; moto ignores the token, so that is done here too, for
+    the 10 minutes DynamoDB keeps a token (so no outcome is kept for good).
     """
 
     def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
         self._app = app
         self._lock = threading.Lock()
-        self._outcomes: dict[str, tuple[str, list[tuple[str, str]], bytes]] = {}
+        # token -> (when, status, headers, body), oldest first
+        self._outcomes: OrderedDict[str, tuple[float, str, list[tuple[str, str]], bytes]] = (
+            OrderedDict()
+        )
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
@@ -80,8 +90,11 @@ class _OneDynamoRequestAtATime:
             return self._app(environ, start_response)
         with self._lock:
             token = _transaction_token(environ) if target.endswith(".TransactWriteItems") else ""
+            now = time.monotonic()
+            while self._outcomes and next(iter(self._outcomes.values()))[0] < now - TOKEN_SECONDS:
+                self._outcomes.popitem(last=False)
             if token in self._outcomes:
-                status, headers, body = self._outcomes[token]
+                _, status, headers, body = self._outcomes[token]
                 start_response(status, headers)
                 return [body]
             seen: list[Any] = []
@@ -92,7 +105,7 @@ class _OneDynamoRequestAtATime:
 
             body = b"".join(self._app(environ, keep))
             if token:
-                self._outcomes[token] = (seen[0], seen[1], body)
+                self._outcomes[token] = (now, seen[0], seen[1], body)
             return [body]
 
 

@@ -1,8 +1,9 @@
 """Cases on-call looks after: stuck identity changes, failed linked updates, petitions.
 
-Reads go straight to the tables and the workflow (read-only, with the operator's own
-credentials); the retry goes through the API like any other ops action, so it is
-authorised, audited in the application's timeline and published through the outbox.
+Reads go through the functions' own stores (pointed at the operator's session with
+`aws.clients_from`) and the workflow, read-only; the retry goes through the API like any
+other ops action, so it is authorised, audited in the application's timeline and
+published through the outbox.
 """
 
 from __future__ import annotations
@@ -10,19 +11,20 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer
+from onetrip.clock import iso, parse_instant
+from onetrip.dal import aws
+from onetrip.dal.applications import ApplicationStore
+from onetrip.domain.application import Application, LinkStatus
 
 from onetrip_ops.target import Target, TargetError
 
 # (method, path) -> (HTTP status, JSON body): the API as the operator's token sees it.
 ApiCall = Callable[[str, str], tuple[int, Any]]
-
-_deserialize = TypeDeserializer().deserialize
 
 
 @dataclass(frozen=True)
@@ -37,39 +39,25 @@ class StuckApplication:
 def stuck_applications(
     target: Target, *, older_than: timedelta, now: datetime
 ) -> list[StuckApplication]:
-    """Applications still `applying` although approved more than `older_than` ago,
-    oldest first, with the agencies they wait for."""
-    table = target.table("Applications")
-    dynamodb = target.client("dynamodb")
-    cutoff = now - older_than
-    stuck: list[StuckApplication] = []
-    for header in _scan(
-        dynamodb,
-        TableName=table,
-        FilterExpression="sk = :app AND #status = :applying",
-        ExpressionAttributeNames={"#status": "status"},
-        ExpressionAttributeValues={":app": {"S": "APP"}, ":applying": {"S": "applying"}},
-    ):
-        decided_at = datetime.fromisoformat(str(header["decidedAt"]))
-        if decided_at > cutoff:
-            continue
-        links = dynamodb.query(
-            TableName=table,
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :link)",
-            ExpressionAttributeValues={":pk": {"S": header["pk"]}, ":link": {"S": "LINK#"}},
-            ConsistentRead=True,
-        )["Items"]
-        statuses = [(_plain(i)["agency"], _plain(i)["status"]) for i in links]
-        stuck.append(
-            StuckApplication(
-                application_id=str(header["applicationId"]),
-                decided_at=str(header["decidedAt"]),
-                waiting=now - decided_at,
-                pending=tuple(sorted(a for a, s in statuses if s == "pending")),
-                failed=tuple(sorted(a for a, s in statuses if s == "failed")),
-            )
+    """Applications still `applying` more than `older_than` after they entered it (the
+    approval, or a retry), oldest first, with the agencies they wait for."""
+    store = ApplicationStore(target.table("Applications"))
+    with aws.clients_from(target.client):
+        found = list(store.applying(since_before=iso(now - older_than)))
+    return [
+        StuckApplication(
+            application_id=application.application_id,
+            decided_at=str(application.decided_at),
+            waiting=now - parse_instant(since),
+            pending=_agencies(application, LinkStatus.PENDING),
+            failed=_agencies(application, LinkStatus.FAILED),
         )
-    return sorted(stuck, key=lambda s: s.decided_at)
+        for since, application in found
+    ]
+
+
+def _agencies(application: Application, status: LinkStatus) -> tuple[str, ...]:
+    return tuple(sorted(lu.agency for lu in application.linked_updates if lu.status == status))
 
 
 def retry_failed(
@@ -136,19 +124,6 @@ def http_api(base_url: str, token: str) -> ApiCall:
             return error.code, json.loads(error.read() or b"null")
 
     return call
-
-
-def _scan(dynamodb: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
-    while True:
-        page = dynamodb.scan(**kwargs)
-        yield from (_plain(item) for item in page.get("Items", []))
-        if "LastEvaluatedKey" not in page:
-            return
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-
-def _plain(item: dict[str, Any]) -> dict[str, Any]:
-    return {key: _deserialize(value) for key, value in item.items()}
 
 
 def _iso(moment: Any) -> str:

@@ -3,33 +3,14 @@ of a stage (or the local runtime) with the functions' own code (logic/scoreboard
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from onetrip.dal import aws
+from onetrip.handlers import wiring
 from onetrip.logic import scoreboard_rebuild
 from onetrip.settings import Settings
 
 from onetrip_ops.target import Target
-
-
-@contextmanager
-def _pointed_at(target: Target) -> Iterator[None]:
-    """The process's shared clients talk to the target while the rebuild runs."""
-    saved = {name: os.environ.get(name) for name in target.environment}
-    os.environ.update(target.environment)
-    aws.client.cache_clear()
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        aws.client.cache_clear()
 
 
 def rebuild(target: Target, *, check_only: bool) -> dict[str, Any]:
@@ -42,8 +23,8 @@ def rebuild(target: Target, *, check_only: bool) -> dict[str, Any]:
             "APPLICATIONS_TABLE": target.table("Applications"),
         }
     )
-    with _pointed_at(target):
-        sources = scoreboard_rebuild.RebuildSources.from_settings(settings)
+    with aws.clients_from(target.client):
+        sources = wiring.rebuild_sources(settings)
         if check_only:
             return scoreboard_rebuild.check(sources).as_dict()
         return {**scoreboard_rebuild.rebuild(sources).as_dict(), "ok": True, "rebuilt": True}

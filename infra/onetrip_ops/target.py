@@ -34,8 +34,6 @@ class Target:
     api_url: str | None = None
     # SQS's StartMessageMoveTask; moto (the local runtime) does not implement it.
     message_move_tasks: bool = True
-    # What points an in-process boto3 (the functions' own stores) at this target.
-    environment: dict[str, str] = field(default_factory=dict)
 
     def queue_url(self, name: str) -> str:
         return self.queues[_pick(self.queues, name, "queue")]
@@ -67,10 +65,6 @@ class Target:
         outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
         return cls(
             client=_session_clients(session),
-            environment={
-                "AWS_DEFAULT_REGION": region,
-                **({"AWS_PROFILE": profile} if profile else {}),
-            },
             queues=by_type.get("AWS::SQS::Queue", {}),  # physical id of a queue = its URL
             tables=by_type.get("AWS::DynamoDB::Table", {}),
             state_machines=by_type.get("AWS::StepFunctions::StateMachine", {}),
@@ -96,12 +90,6 @@ class Target:
             state_machines=dict(topology["stateMachines"]),
             api_url=api_url,
             message_move_tasks=False,
-            environment={
-                "AWS_ENDPOINT_URL": topology["endpointUrl"],
-                "AWS_DEFAULT_REGION": topology["region"],
-                "AWS_ACCESS_KEY_ID": "testing",
-                "AWS_SECRET_ACCESS_KEY": "testing",
-            },
         )
 
 

@@ -12,9 +12,9 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import ServedApi
-from tests.integration.identity_flow import IdentityDesk
-from tests.integration.verification_flow import HOTEL_CLAIMS, VenueDesk, present, send
-from tests.integration.wallet_flow import Wallet, citizen, holder_key
+from tests.support.identity_flow import IdentityDesk
+from tests.support.verification_flow import HOTEL_CLAIMS, VenueDesk, present, send
+from tests.support.wallet_flow import Wallet, citizen, holder_key
 
 CHECKS = ["signature", "issuer", "notExpired", "status", "holderBinding", "nonce",
           "onlyRequestedClaims"]  # fmt: skip

@@ -14,8 +14,8 @@ from onetrip.routing import Agency
 from onetrip_local.agency_sim import AgencySimulator
 
 from tests.builders import AGENCY_FIELDS
-from tests.e2e.conftest import HttpCloud, wait_until
-from tests.integration.identity_flow import IdentityDesk
+from tests.support.identity_flow import IdentityDesk
+from tests.support.local_runtime import HttpCloud, wait_until
 from tests.webhooks import webhook_city
 
 pytestmark = pytest.mark.e2e

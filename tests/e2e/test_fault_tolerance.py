@@ -9,8 +9,8 @@ import signal
 import pytest
 from onetrip.routing import Agency
 
-from tests.e2e.conftest import HttpCloud, wait_until
-from tests.integration.identity_flow import IdentityDesk
+from tests.support.identity_flow import IdentityDesk
+from tests.support.local_runtime import HttpCloud, wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -9,8 +9,8 @@ import pytest
 from onetrip.routing import Agency
 
 from tests.builders import AGENCY_FIELDS
-from tests.e2e.conftest import ONETRIP, HttpCloud, wait_until
-from tests.integration.identity_flow import IdentityDesk
+from tests.support.identity_flow import IdentityDesk
+from tests.support.local_runtime import ONETRIP, HttpCloud, wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from tests.e2e.conftest import ONETRIP, HttpCloud, RunningLocal, wait_until
-from tests.integration.test_petition_workflow import PETITION_OFFICE, petition_body
+from tests.support.local_runtime import ONETRIP, HttpCloud, RunningLocal, wait_until
+from tests.support.petitions import PETITION_OFFICE, petition_body
 
 pytestmark = pytest.mark.e2e
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from tests.builders import claims
-from tests.e2e.conftest import ONETRIP, HttpCloud, RunningLocal, wait_until
-from tests.integration.test_petition_workflow import (
+from tests.builders import claims, instant
+from tests.support.local_runtime import ONETRIP, HttpCloud, RunningLocal, wait_until
+from tests.support.petitions import (
     HANDLING_UNIT,
     LEADER,
     LEADING_GROUP,
@@ -58,10 +58,6 @@ def _remind(local: RunningLocal, at: datetime) -> dict[str, Any]:
     return result
 
 
-def _instant(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
 def test_a_petition_goes_through_eight_steps_with_reminders(
     http: HttpCloud, local: RunningLocal
 ) -> None:
@@ -72,7 +68,7 @@ def test_a_petition_goes_through_eight_steps_with_reminders(
 
     # When the reminder schedule fires past half of the triage task's time
     triage = _open_step(http, petition_id, "triage")
-    opened, due = _instant(triage["openedAt"]), _instant(triage["dueAt"])
+    opened, due = instant(triage["openedAt"]), instant(triage["dueAt"])
     fired = _remind(local, opened + (due - opened) * 0.6)
 
     # Then the task carries a "half" reminder

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from onetrip_local.cli import main as onetrip
 
-from tests.e2e.conftest import HttpCloud
-from tests.integration.identity_flow import IdentityDesk
-from tests.integration.verification_flow import HOTEL_CLAIMS, VenueDesk
+from tests.support.identity_flow import IdentityDesk
+from tests.support.local_runtime import HttpCloud
+from tests.support.verification_flow import HOTEL_CLAIMS, VenueDesk
 
 pytestmark = pytest.mark.e2e
 

@@ -14,8 +14,8 @@ import pytest
 from onetrip_local.cli import main as onetrip
 from onetrip_local.template import BUILD_DIR
 
-from tests.e2e.conftest import HttpCloud, wait_until
-from tests.integration.identity_flow import IdentityDesk
+from tests.support.identity_flow import IdentityDesk
+from tests.support.local_runtime import HttpCloud, wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -30,15 +30,16 @@ def test_table_is_pk_sk_on_demand_with_pitr_and_the_cmk(synth, table: str) -> No
     assert resource["DeletionPolicy"] == "Delete"
 
 
-def test_applications_has_the_by_person_index(synth) -> None:
-    (index,) = synth.props("Applications")["GlobalSecondaryIndexes"]
+def test_applications_has_the_by_person_and_applying_indexes(synth) -> None:
+    indexes = {i["IndexName"]: i for i in synth.props("Applications")["GlobalSecondaryIndexes"]}
 
-    assert index["IndexName"] == "byPerson"
-    assert index["KeySchema"] == [
-        {"AttributeName": "gsi1pk", "KeyType": "HASH"},
-        {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
-    ]
-    assert index["Projection"] == {"ProjectionType": "ALL"}
+    assert sorted(indexes) == ["applying", "byPerson"]
+    for name, number in (("byPerson", 1), ("applying", 2)):
+        assert indexes[name]["KeySchema"] == [
+            {"AttributeName": f"gsi{number}pk", "KeyType": "HASH"},
+            {"AttributeName": f"gsi{number}sk", "KeyType": "RANGE"},
+        ]
+        assert indexes[name]["Projection"] == {"ProjectionType": "ALL"}
 
 
 def test_the_data_key_rotates_and_encrypts_the_id_hash_secret(synth) -> None:

@@ -27,12 +27,30 @@ FUNCTIONS = {
     *(f"LinkedUpdate{pascal(a)}" for a in AGENCIES),
     "CredentialsApi", "IssuerApi", "CredentialChain", "StatusListSweep",
 }  # fmt: skip
-QUEUES = {f"LinkedUpdates-{a.value}": f"{pascal(a)}" for a in AGENCIES} | {
-    "PetitionTasks": "PetitionTask",
-    "CredentialChain": "CredentialChain",
-    "Scoreboard": "Scoreboard",
-    "Notifier": "Notifier",
-}
+# Alarm name -> (queue, dead-letter queue): most follow <name>Queue / <name>DeadLetters.
+QUEUES = {
+    name: (f"{prefix}Queue", f"{prefix}DeadLetters")
+    for name, prefix in {
+        **{f"LinkedUpdates-{a.value}": pascal(a) for a in AGENCIES},
+        "PetitionTasks": "PetitionTask",
+        "CredentialChain": "CredentialChain",
+        "Scoreboard": "Scoreboard",
+        "Notifier": "Notifier",
+    }.items()
+} | {"CitizenInbox": ("CitizenInbox", "CitizenInboxDeadLetters")}
+# Every table of the stack, written out: a new table must be added here, and the test
+# below then fails until it has its alarms.
+TABLES = {
+    "Registry", "Applications", "AgencyRecords", "Outbox", "Petitions", "Tasks",
+    "Catalogue", "Credentials", "StatusLists", "IssuerKeys", "Scoreboard", "Notices",
+    "Verifications",
+}  # fmt: skip
+TABLE_ALARMS = (
+    "Read-Throttled-Events-Critical",
+    "Write-Throttled-Events-Critical",
+    "SystemError-Count-Critical",
+    "TransactionSystemError-Count-Critical",
+)
 SIX_MONTHS_DAYS = 180  # Cybersecurity Law art. 21: no less than six months
 
 
@@ -41,15 +59,21 @@ def alarms(synth: Synth) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for resource in synth.of_type("AWS::CloudWatch::Alarm").values():
         props = resource["Properties"]
-        (metric,) = props["Metrics"]  # every alarm watches exactly one metric
-        stat = metric["MetricStat"]
+        # One metric, or a sum of metrics that differ only in their Operation (tables)
+        stats = [m["MetricStat"] for m in props["Metrics"] if "MetricStat" in m]
+        stat = stats[0]
+        dimensions = [
+            {d["Name"]: _ref(d["Value"]) for d in s["Metric"].get("Dimensions", [])} for s in stats
+        ]
+        operations = sorted(d.pop("Operation") for d in dimensions if "Operation" in d)
+        assert all(d == dimensions[0] for d in dimensions), props["AlarmName"]
+        assert len({s["Metric"]["MetricName"] for s in stats}) == 1, props["AlarmName"]
         name = re.sub(r"^Onetrip-(dev|staging|prod)-", "", props["AlarmName"])
         found[name] = {
             "metric": stat["Metric"]["MetricName"],
             "namespace": stat["Metric"]["Namespace"],
-            "dimensions": {
-                d["Name"]: _ref(d["Value"]) for d in stat["Metric"].get("Dimensions", [])
-            },
+            "dimensions": dimensions[0],
+            "operations": operations,
             "stat": stat["Stat"],
             "period": stat["Period"],
             "operator": props["ComparisonOperator"],
@@ -82,6 +106,7 @@ def expected_alarm_names() -> set[str]:
     names |= {"PetitionWorkflow-Failure-Count-Critical", "PetitionWorkflow-TimedOut-Count-Critical"}
     names |= {f"Business-LinkedUpdatesFailed-{a.value}-Critical" for a in AGENCIES}
     names |= {"Business-OutboxOldestItemAge-Critical"}
+    names |= {f"{table}-{alarm}" for table in TABLES for alarm in TABLE_ALARMS}
     return names
 
 
@@ -121,22 +146,48 @@ def test_prod_alarms_reach_the_on_call_recipients_and_dev_pages_nobody(
     assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 
 
-@pytest.mark.parametrize("queue,prefix", sorted(QUEUES.items()))
+@pytest.mark.parametrize("queue,names", sorted(QUEUES.items()))
 def test_any_dead_letter_pages_and_an_old_queue_message_warns(
-    dev_alarms: dict[str, Any], queue: str, prefix: str
+    dev_alarms: dict[str, Any], queue: str, names: tuple[str, str]
 ) -> None:
+    queue_name, dead_letters_name = names
     dlq = dev_alarms[f"{queue}-DLQ-Queue-Message-Count-Max-Critical"]
     assert (dlq["metric"], dlq["namespace"], dlq["stat"]) == (
         "ApproximateNumberOfMessagesVisible", "AWS/SQS", "Maximum",
     )  # fmt: skip
-    assert dlq["dimensions"] == {"QueueName": f"{prefix}DeadLetters"}
+    assert dlq["dimensions"] == {"QueueName": dead_letters_name}
     assert (dlq["operator"], dlq["threshold"]) == ("GreaterThanThreshold", 0)
     assert dlq["periods"] == (1, 1)
 
     age = dev_alarms[f"{queue}-Queue-Message-Age-Max-Warning"]
     assert (age["metric"], age["stat"]) == ("ApproximateAgeOfOldestMessage", "Maximum")
-    assert age["dimensions"] == {"QueueName": f"{prefix}Queue"}
+    assert age["dimensions"] == {"QueueName": queue_name}
     assert (age["operator"], age["threshold"]) == ("GreaterThanThreshold", 600)
+
+
+def test_every_table_of_the_stack_pages_on_throttles_and_system_errors(
+    synth: Synth, dev_alarms: dict[str, Any]
+) -> None:
+    tables = set(synth.of_type("AWS::DynamoDB::Table"))
+    assert tables == TABLES  # a new table? add it to TABLES: its alarms are checked here
+    single_item = ["BatchGetItem", "BatchWriteItem", "DeleteItem", "GetItem", "GetRecords"]
+    single_item += ["PutItem", "Query", "Scan", "UpdateItem"]
+    for table in tables:
+        watched = {
+            "Read-Throttled-Events-Critical": ("ReadThrottleEvents", []),
+            "Write-Throttled-Events-Critical": ("WriteThrottleEvents", []),
+            "SystemError-Count-Critical": ("SystemErrors", sorted(single_item)),
+            "TransactionSystemError-Count-Critical": (
+                "SystemErrors", ["TransactGetItems", "TransactWriteItems"],
+            ),
+        }  # fmt: skip
+        for alarm_name, (metric, operations) in watched.items():
+            alarm = dev_alarms[f"{table}-{alarm_name}"]
+            assert (alarm["metric"], alarm["namespace"]) == (metric, "AWS/DynamoDB")
+            assert (alarm["dimensions"], alarm["operations"]) == ({"TableName": table}, operations)
+            assert (alarm["operator"], alarm["threshold"], alarm["missing"]) == (
+                "GreaterThanThreshold", 0, "notBreaching",
+            )  # fmt: skip
 
 
 @pytest.mark.parametrize("function", sorted(FUNCTIONS))
@@ -237,14 +288,13 @@ def test_one_dashboard_per_stage_shows_every_capability_and_business_metric(
     assert name == "Onetrip-dev"
     assert dashboard_text(prod_synth)[0] == "Onetrip-prod"
     for header in ("HTTP API", "Identity chain change", "Linked updates", "Petition handling",
-                   "Business metrics"):  # fmt: skip
+                   "Tables", "Business metrics"):  # fmt: skip
         assert header in body
     for function in FUNCTIONS:
         assert f'{{"Ref": "{function}"}}' in body, function
-    for queue in QUEUES.values():
-        assert f'"{queue}Queue", "QueueName"' in body or f"{queue}Queue" in body, queue
-        assert f"{queue}DeadLetters" in body, queue
-    for table in ("Registry", "Applications", "AgencyRecords", "Outbox", "Petitions", "Tasks"):
+    for queue, dead_letters in QUEUES.values():
+        assert queue in body and dead_letters in body, queue
+    for table in TABLES:
         assert f'{{"Ref": "{table}"}}' in body, table
     # The webhook connectors' metrics appear where a stage has webhook agencies
     # (tests/infrastructure/test_agency_connectors.py); dev and prod have none.

@@ -22,7 +22,7 @@ from onetrip_local.agency_sim import AgencySimulator
 from onetrip_local.harness import LocalCloud
 
 from tests.builders import AGENCY_FIELDS, claims
-from tests.integration.identity_flow import IdentityDesk
+from tests.support.identity_flow import IdentityDesk
 from tests.webhooks import (
     ACK_DEADLINE_MINUTES,
     WEBHOOK_AGENCIES,

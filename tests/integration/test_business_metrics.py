@@ -13,8 +13,8 @@ from onetrip.logic import linked_updates
 from onetrip.routing import Agency
 from onetrip_local.harness import LocalCloud
 
-from tests.integration.identity_flow import IdentityDesk
-from tests.integration.test_petition_workflow import PetitionDesk
+from tests.support.identity_flow import IdentityDesk
+from tests.support.petitions import PetitionDesk
 
 
 def emitted(out: str) -> Counter[tuple[str, tuple[tuple[str, str], ...]]]:

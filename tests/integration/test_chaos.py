@@ -23,7 +23,7 @@ from onetrip.logic import identity_changes
 from onetrip.routing import Agency
 from onetrip_infra.constructs.linked_updates import pascal
 
-from tests.integration.storm import Storm
+from tests.support.storm import Storm
 
 # make soak only (not yet run to completion; see docs/reliability.md).
 pytestmark = pytest.mark.soak

@@ -8,8 +8,8 @@ from typing import Any
 
 from onetrip_ops import inbox
 
-from tests.integration.test_ops import target_of
 from tests.scoreboard_history import publish
+from tests.support.ops import target_of
 
 COMPLETED = "IdentityChangeCompleted"
 

@@ -20,8 +20,8 @@ from onetrip.logic.identity_changes import ChangeRequest, IdentityStores
 from onetrip.settings import Settings
 
 from tests.builders import id_number
-from tests.integration.identity_flow import IdentityDesk
 from tests.integration.racing import race
+from tests.support.identity_flow import IdentityDesk
 
 # make soak only (50 threads against one moto take minutes; see docs/reliability.md).
 pytestmark = pytest.mark.soak

@@ -20,7 +20,7 @@ from onetrip.domain.application import LinkedUpdate, LinkStatus
 from onetrip.logic import identity_changes, linked_updates
 from onetrip.routing import HELD_FIELDS, Agency
 
-from tests.integration.identity_flow import IdentityDesk
+from tests.support.identity_flow import IdentityDesk
 
 
 class Crash(Exception):

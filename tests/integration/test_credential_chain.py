@@ -14,8 +14,8 @@ from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 from onetrip.events import IdentityChanged
 
 from tests.builders import REGISTRAR, id_number
-from tests.integration.identity_flow import IdentityDesk
-from tests.integration.wallet_flow import Wallet, citizen, disclosed, holder_key
+from tests.support.identity_flow import IdentityDesk
+from tests.support.wallet_flow import Wallet, citizen, disclosed, holder_key
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from tests.builders import CLERK, REGISTRAR, claims
-from tests.integration.identity_flow import IdentityDesk
-from tests.integration.wallet_flow import Wallet, citizen, disclosed, holder_key
+from tests.support.identity_flow import IdentityDesk
+from tests.support.wallet_flow import Wallet, citizen, disclosed, holder_key
 
 ISSUER_ADMIN = claims("issuer_admin")
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.storm import Storm
+from tests.support.storm import Storm
 
 
 def run_storm(cloud: Any, persons: int, waves: int, seed: int) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import pytest
 from onetrip.routing import Agency
 
 from tests.builders import APPROVER, CLERK, claims
-from tests.integration.identity_flow import IdentityDesk
+from tests.support.identity_flow import IdentityDesk
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from onetrip.logic import linked_updates
 from onetrip.routing import Agency
 
 from tests.builders import holders
-from tests.integration.identity_flow import IdentityDesk
+from tests.support.identity_flow import IdentityDesk
 
 UTILITIES = [Agency.WATER, Agency.ELECTRICITY, Agency.GAS]
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.builders import id_number
-from tests.integration.identity_flow import IdentityDesk
+from tests.support.identity_flow import IdentityDesk
 
 
 @pytest.fixture

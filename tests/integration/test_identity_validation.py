@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.builders import CLERK, REGISTRAR, check_character, id_number, person_body, unique_birth
-from tests.integration.identity_flow import IdentityDesk
+from tests.support.identity_flow import IdentityDesk
 
 
 @pytest.fixture

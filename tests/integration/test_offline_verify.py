@@ -13,9 +13,9 @@ from onetrip_local import verifier
 from onetrip_local.cli import main as onetrip
 from onetrip_local.verifier import Unavailable, verify_file
 
-from tests.integration.identity_flow import IdentityDesk
-from tests.integration.verification_flow import present
-from tests.integration.wallet_flow import Wallet, citizen, holder_key
+from tests.support.identity_flow import IdentityDesk
+from tests.support.verification_flow import present
+from tests.support.wallet_flow import Wallet, citizen, holder_key
 
 URL = "http://api.test"
 AUDIENCE = "urn:onetrip:venue:desk-offline"

@@ -15,22 +15,12 @@ from onetrip.logic import linked_updates
 from onetrip.routing import HELD_FIELDS, Agency, IdentityField
 from onetrip_local.harness import LocalCloud
 from onetrip_ops import cases, queues
-from onetrip_ops.target import Target, TargetError
+from onetrip_ops.target import TargetError
 
 from tests.builders import OPS
-from tests.integration.identity_flow import IdentityDesk
-from tests.integration.test_petition_workflow import PetitionDesk
-
-
-def target_of(cloud: LocalCloud) -> Target:
-    topology = cloud.topology
-    return Target(
-        client=cloud.boto,
-        queues={lid: queue.url for lid, queue in topology.queues.items()},
-        tables=dict(topology.tables),
-        state_machines=dict(topology.state_machines),
-        message_move_tasks=False,  # moto has no StartMessageMoveTask
-    )
+from tests.support.identity_flow import IdentityDesk
+from tests.support.ops import target_of
+from tests.support.petitions import PetitionDesk
 
 
 def ops_api(cloud: LocalCloud) -> cases.ApiCall:
@@ -160,10 +150,15 @@ def test_retry_sends_every_failed_linked_update_again_and_the_change_completes(
     failed = desk.application(application_id)
     assert failed["status"] == "completed_with_failures"
     assert desk.links(failed)["water"] == "failed"
+    target = target_of(fresh_cloud)
+    assert cases.stuck_applications(target, older_than=timedelta(0), now=datetime.now(UTC)) == []
 
     # When the fault is gone and ops retries every failed update of the application
     monkeypatch.setattr(linked_updates, "_sync", real_sync)
     results = cases.retry_failed(ops_api(fresh_cloud), application_id)
+    # (applying again, so `ops stuck` would list it until the retry lands)
+    (again,) = cases.stuck_applications(target, older_than=timedelta(0), now=datetime.now(UTC))
+    assert (again.application_id, again.pending) == (application_id, ("water",))
     report = fresh_cloud.deliver()
 
     # Then water was retried once, and the change completed

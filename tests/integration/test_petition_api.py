@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.builders import claims, id_number, unique_birth
-from tests.integration.test_petition_workflow import (
+from tests.support.petitions import (
     LEADER,
     PETITION_OFFICE,
     PetitionDesk,

@@ -8,22 +8,19 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_petition_workflow import (
+from tests.builders import instant
+from tests.support.petitions import (
     HANDLING_UNIT,
     LEADER,
     PETITION_OFFICE,
+    EventTap,
     PetitionDesk,
 )
-from tests.integration.test_reminders import EventTap
 
 
 @pytest.fixture
 def desk(cloud: Any) -> PetitionDesk:
     return PetitionDesk(cloud)
-
-
-def _instant(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def _iso(moment: datetime) -> str:
@@ -100,15 +97,15 @@ def test_a_task_capped_by_the_old_deadline_moves_to_the_new_one(
     extended = _extend(cloud, pid, 3)
 
     # Then the task is due at the new deadline (inside its own 20 days), everywhere
-    new_due = _iso(_instant(old_due) + timedelta(days=3))
+    new_due = _iso(instant(old_due) + timedelta(days=3))
     assert extended["conclusionDueAt"] == new_due and extended["extended"] is True
     assert _step(extended, task_id)["dueAt"] == new_due
     assert _step(desk.petition(pid), task_id)["dueAt"] == new_due
     assert _open_task(cloud, task_id, HANDLING_UNIT)["dueAt"] == new_due
     # And its next reminder (the sweep index) is half-way to the new dueAt
     stored = _stored_task(cloud, task_id)
-    opened = _instant(entry["openedAt"])
-    assert stored["remindAt"] == _iso(opened + (_instant(new_due) - opened) / 2)
+    opened = instant(entry["openedAt"])
+    assert stored["remindAt"] == _iso(opened + (instant(new_due) - opened) / 2)
 
     # And a second extension is still refused, and changes nothing
     again = cloud.api(
@@ -132,7 +129,7 @@ def test_a_task_due_well_before_the_deadline_keeps_its_due_date(
 
     # Then the deadline moves, the task does not
     assert extended["conclusionDueAt"] == _iso(
-        _instant(before["conclusionDueAt"]) + timedelta(days=30)
+        instant(before["conclusionDueAt"]) + timedelta(days=30)
     )
     assert _step(extended, entry["taskId"])["dueAt"] == entry["dueAt"]
     assert _open_task(cloud, entry["taskId"], PETITION_OFFICE)["dueAt"] == entry["dueAt"]
@@ -146,7 +143,7 @@ def test_after_an_extension_the_sweep_follows_the_new_due_date(
     # Given a capped rectification task already reminded at 50 % and 80 % of its old time
     pid, entry, old_due = _capped_rectification(desk, cloud)
     task_id = entry["taskId"]
-    opened, old = _instant(entry["openedAt"]), _instant(old_due)
+    opened, old = instant(entry["openedAt"]), instant(old_due)
     cloud.fire_schedule("ReminderSweep", opened + (old - opened) * 0.85)
     assert [r["kind"] for r in _open_task(cloud, task_id, HANDLING_UNIT)["reminders"]] == [
         "half",
@@ -170,7 +167,7 @@ def test_after_an_extension_the_sweep_follows_the_new_due_date(
     assert task_id not in {t["taskId"] for t in leader_list}
 
     # And at the new due date the "due" reminder comes, once
-    new_due = _instant(task["dueAt"])
+    new_due = instant(task["dueAt"])
     on_time = new_due.replace(microsecond=0) + timedelta(seconds=1)
     cloud.fire_schedule("ReminderSweep", on_time)
     cloud.fire_schedule("ReminderSweep", on_time)

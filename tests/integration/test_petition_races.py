@@ -28,8 +28,7 @@ from onetrip.settings import Settings
 
 from tests.integration.racing import AfterFirstRead, race
 from tests.integration.test_petition_extension import _accepted_days_ago, _stored_task
-from tests.integration.test_petition_workflow import PETITION_OFFICE, PetitionDesk
-from tests.integration.test_reminders import EventTap
+from tests.support.petitions import PETITION_OFFICE, EventTap, PetitionDesk
 
 LEADER = Caller(sub="leader-race", roles=frozenset({Role.LEADER}))
 OFFICE = Caller(sub="office-race", roles=frozenset({Role.PETITION_OFFICE}))

@@ -18,8 +18,8 @@ import pytest
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 from tests.builders import claims, id_number, unique_birth
-from tests.integration.identity_flow import IdentityDesk
-from tests.integration.test_petition_workflow import (
+from tests.support.identity_flow import IdentityDesk
+from tests.support.petitions import (
     PetitionDesk,
     petition_body,
 )
@@ -120,8 +120,8 @@ def test_a_chain_change_and_a_petition_log_no_personal_data(
 def test_a_verification_and_a_shared_proof_log_no_personal_data(
     cloud: Any, all_logs: list[str]
 ) -> None:
-    from tests.integration.verification_flow import HOTEL_CLAIMS, VenueDesk, present, send
-    from tests.integration.wallet_flow import Wallet, citizen, holder_key
+    from tests.support.verification_flow import HOTEL_CLAIMS, VenueDesk, present, send
+    from tests.support.wallet_flow import Wallet, citizen, holder_key
 
     # Given a hotel that verifies a citizen and reads the disclosed name and number
     person = IdentityDesk(cloud).register(surname="上官", givenName="婉儿", gender="female")

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from tests.integration.test_petition_workflow import (
+from tests.builders import instant
+from tests.support.petitions import (
     LEADER,
     PETITION_OFFICE,
+    EventTap,
     PetitionDesk,
 )
 
@@ -19,44 +19,6 @@ from tests.integration.test_petition_workflow import (
 @pytest.fixture
 def desk(cloud: Any) -> PetitionDesk:
     return PetitionDesk(cloud)
-
-
-class EventTap:
-    """An extra rule on the bus that copies petition events into a queue we can read."""
-
-    def __init__(self, cloud: Any) -> None:
-        self.sqs, events = cloud.boto("sqs"), cloud.boto("events")
-        name = f"tap-{uuid.uuid4().hex[:8]}"
-        self.url = self.sqs.create_queue(QueueName=name)["QueueUrl"]
-        arn = self.sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["QueueArn"])[
-            "Attributes"
-        ]["QueueArn"]
-        events.put_rule(
-            Name=name,
-            EventBusName=cloud.bus_name,
-            EventPattern=json.dumps({"source": ["onetrip.petitions"]}),
-        )
-        events.put_targets(
-            Rule=name, EventBusName=cloud.bus_name, Targets=[{"Id": "tap", "Arn": arn}]
-        )
-
-    def events_for(self, task_id: str) -> list[tuple[str, str]]:
-        found: list[tuple[str, str]] = []
-        while True:
-            messages = self.sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10).get(
-                "Messages", []
-            )
-            if not messages:
-                return found
-            for message in messages:
-                event = json.loads(message["Body"])
-                if event["detail"].get("taskId") == task_id:
-                    found.append((event["detail-type"], event["detail"].get("kind", "")))
-                self.sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
-
-
-def _instant(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def _task(cloud: Any, task_id: str, who: dict[str, Any]) -> dict[str, Any]:
@@ -71,7 +33,7 @@ def test_a_sweep_run_twice_at_the_same_instant_records_each_reminder_once(
     # Given an open triage task, and a tap on the bus
     pid = desk.register()["petitionId"]
     entry = desk.wait_for_task(pid, "triage")
-    opened, due = _instant(entry["openedAt"]), _instant(entry["dueAt"])
+    opened, due = instant(entry["openedAt"]), instant(entry["dueAt"])
     tap = EventTap(cloud)
 
     # When the sweep runs at 85 % of the task's time, twice, and once more at the same point
@@ -102,7 +64,7 @@ def test_an_overdue_task_is_escalated_to_the_leader_once(desk: PetitionDesk, clo
     # Given an open triage task
     pid = desk.register()["petitionId"]
     entry = desk.wait_for_task(pid, "triage")
-    due = _instant(entry["dueAt"])
+    due = instant(entry["dueAt"])
     tap = EventTap(cloud)
 
     # When the sweep first runs a day and an hour after it was due, and again a day later

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from onetrip.handlers import wiring
 from onetrip.logic import scoreboard_rebuild
 from onetrip.settings import Settings
 
@@ -86,7 +87,7 @@ def _get(cloud: Any, path: str) -> dict[str, Any]:
 
 
 def _sources(cloud: Any) -> scoreboard_rebuild.RebuildSources:
-    return scoreboard_rebuild.RebuildSources.from_settings(
+    return wiring.rebuild_sources(
         Settings.model_validate(cloud.env_for("ScoreboardConsumer") | cloud.env_for("TaskOpener"))
     )
 

@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from onetrip.clock import parse_instant
 
 from tests.builders import claims
-from tests.integration.identity_flow import IdentityDesk
-from tests.integration.verification_flow import (
+from tests.support.identity_flow import IdentityDesk
+from tests.support.verification_flow import (
     HOTEL_CLAIMS,
     VenueDesk,
     assemble,
@@ -29,7 +29,7 @@ from tests.integration.verification_flow import (
     present,
     send,
 )
-from tests.integration.wallet_flow import Wallet, b64url, citizen, holder_key
+from tests.support.wallet_flow import Wallet, b64url, citizen, holder_key
 
 API_CHECKS = {"signature", "issuer", "notExpired", "status", "holderBinding", "nonce",
               "onlyRequestedClaims"}  # fmt: skip

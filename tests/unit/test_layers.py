@@ -35,3 +35,25 @@ def test_no_module_imports_from_a_floor_above_it(floor: str) -> None:
         if name.startswith(ABOVE[floor])
     }
     assert upward == set()
+
+
+def test_only_the_dal_talks_to_dynamodb() -> None:
+    """PynamoDB models and the DynamoDB client stay in dal/; the ops CLI reads through the
+    stores too. Only the local runtime provisions tables (infra/onetrip_local)."""
+    roots = [PACKAGE, PACKAGE.parents[1] / "infra" / "onetrip_ops"]
+    direct = {
+        f"{path.relative_to(PACKAGE.parents[1])}: {name}"
+        for root in roots
+        for path in sorted(root.rglob("*.py"))
+        if "dal" not in path.relative_to(root).parts
+        for name in _imports(path)
+        if name.startswith(("pynamodb", "boto3.dynamodb"))
+    }
+    mentions = {
+        str(path.relative_to(PACKAGE.parents[1]))
+        for root in roots
+        for path in sorted(root.rglob("*.py"))
+        if "dal" not in path.relative_to(root).parts
+        and 'client("dynamodb")' in path.read_text(encoding="utf-8")
+    }
+    assert direct == set() and mentions == set()

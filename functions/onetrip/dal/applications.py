@@ -1,7 +1,8 @@
 """The applications table.
 
 Items:
-  APP#<id> / APP                 the application (gsi1: PERSON#<personId> / <submittedAt>)
+  APP#<id> / APP                 the application (gsi1: PERSON#<personId> / <submittedAt>;
+                                 gsi2, while applying: APPLYING / <since>#<id>)
   APP#<id> / LINK#<agency>       one linked update's status
   APP#<id> / TL#<at>#<n>         timeline entries
   OPEN#<personId> / OPEN         held while the person has an application awaiting decision
@@ -14,7 +15,7 @@ from typing import Any
 
 from onetrip.dal.models import Write, bound
 from onetrip.dal.models.applications import ApplicationPart, OpenApplication
-from onetrip.domain.application import Application, LinkedUpdate
+from onetrip.domain.application import Application, LinkedUpdate, Status
 
 _HEADER_FIELDS = {
     "applicationId": "application_id",
@@ -32,6 +33,9 @@ _HEADER_FIELDS = {
     "decidedBy": "decided_by",
     "comment": "comment",
 }
+
+
+_APPLYING = "APPLYING"
 
 
 def _app_pk(application_id: str) -> str:
@@ -89,6 +93,15 @@ class ApplicationStore:
             if application is not None:
                 yield application
 
+    def applying(self, *, since_before: str) -> Iterator[tuple[str, Application]]:
+        """Applications in `applying` since before the instant `since_before`, oldest first,
+        each with the instant it entered `applying` (a query of the sparse index)."""
+        headers = self.parts.applying.query(_APPLYING, self.parts.gsi2sk < f"{since_before}#")
+        for header in headers:
+            application = self.get(str(header.application_id))
+            if application is not None and application.status == Status.APPLYING:
+                yield str(header.gsi2sk).rsplit("#", 1)[0], application
+
     def _link_item(self, application_id: str, agency: str) -> ApplicationPart | None:
         try:
             return self.parts.get(_app_pk(application_id), f"LINK#{agency}", consistent_read=True)
@@ -124,13 +137,30 @@ class ApplicationStore:
         )
 
     def transition(
-        self, application_id: str, *, expected: str, status: str, **fields: Any
+        self,
+        application_id: str,
+        *,
+        expected: str,
+        status: str,
+        applying_since: str | None = None,
+        **fields: Any,
     ) -> Write:
-        """Move the status on, only from `expected` (the guard against double decisions)."""
+        """Move the status on, only from `expected` (the guard against double decisions).
+        Entering `applying` (at `applying_since`) puts the application on the `applying`
+        index; leaving it takes it off."""
         parts = self.parts
         actions = [parts.status.set(status)] + [
             parts.attribute(name).set(value) for name, value in fields.items()
         ]
+        if status == Status.APPLYING:
+            if applying_since is None:
+                raise ValueError("entering applying needs applying_since")
+            actions += [
+                parts.gsi2pk.set(_APPLYING),
+                parts.gsi2sk.set(f"{applying_since}#{application_id}"),
+            ]
+        elif expected == Status.APPLYING:
+            actions += [parts.gsi2pk.remove(), parts.gsi2sk.remove()]
         return Write.update(
             "application",
             parts(_app_pk(application_id), "APP"),

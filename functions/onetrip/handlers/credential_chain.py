@@ -7,9 +7,9 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from onetrip.clock import now
 from onetrip.events import IdentityChanged
-from onetrip.handlers.batches import event_of, sqs_batch_entry
+from onetrip.handlers import wiring
+from onetrip.handlers.queue import event_of, queue_handler
 from onetrip.logic.credentials import chain
-from onetrip.logic.credentials.stores import CredentialStores
 from onetrip.settings import get_settings
 
 logger = Logger()
@@ -19,7 +19,7 @@ def _record_handler(record: SQSRecord) -> None:
     change = IdentityChanged.model_validate(event_of(record)[1])
     logger.append_keys(applicationId=change.application_id)
     chain.on_identity_changed(
-        CredentialStores.from_settings(get_settings()),
+        wiring.credentials(get_settings()),
         application_id=change.application_id,
         person_id=change.person_id,
         registry_version=change.registry_version,
@@ -28,4 +28,4 @@ def _record_handler(record: SQSRecord) -> None:
     )
 
 
-handler = sqs_batch_entry(_record_handler, logger)
+handler = queue_handler(_record_handler)

@@ -2,5 +2,6 @@
 
 from onetrip.api.app import http_entry
 from onetrip.api.routes import issuer
+from onetrip.handlers import wiring
 
-app, handler = http_entry(issuer.router)
+app, handler = http_entry(issuer.router, stores=wiring.credentials)

@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from onetrip.events import IdentityChanged, LinkedUpdateRetryRequested
 from onetrip.handlers import wiring
+from onetrip.handlers.queue import queue_handler
 from onetrip.logic import linked_updates
 from onetrip.routing import Agency
 from onetrip.settings import Settings, get_settings
 
 logger = Logger()
-processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def _delivery(record: SQSRecord, settings: Settings) -> linked_updates.Delivery:
@@ -55,8 +48,4 @@ def _record_handler(record: SQSRecord) -> None:
         logger.info("linked update settled", extra={"status": status})
 
 
-@logger.inject_lambda_context
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return process_partial_response(  # type: ignore[return-value]
-        event=event, record_handler=_record_handler, processor=processor, context=context
-    )
+handler = queue_handler(_record_handler)

@@ -6,7 +6,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from onetrip.handlers import wiring
-from onetrip.handlers.batches import event_of, sqs_batch_entry
+from onetrip.handlers.queue import event_of, queue_handler
 from onetrip.logic import scoreboard
 from onetrip.settings import get_settings
 
@@ -19,4 +19,4 @@ def _record_handler(record: SQSRecord) -> None:
     logger.info("event counted", extra={"detailType": detail_type, "counted": counted})
 
 
-handler = sqs_batch_entry(_record_handler, logger)
+handler = queue_handler(_record_handler)

@@ -9,8 +9,8 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from onetrip.clock import scheduled_time
+from onetrip.handlers import wiring
 from onetrip.logic.credentials import status
-from onetrip.logic.credentials.stores import CredentialStores
 from onetrip.settings import get_settings
 
 logger = Logger()
@@ -18,5 +18,5 @@ logger = Logger()
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    published = status.sweep(CredentialStores.from_settings(get_settings()), scheduled_time(event))
+    published = status.sweep(wiring.credentials(get_settings()), scheduled_time(event))
     return {"published": published}

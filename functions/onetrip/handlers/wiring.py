@@ -11,24 +11,30 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from onetrip.dal.activity import ActivityLog
+from onetrip.dal.activity import ActivityLog, ActivityStore
 from onetrip.dal.agency_notifications import NotificationStore
 from onetrip.dal.agency_records import AgencyRecordStore
 from onetrip.dal.applications import ApplicationStore
+from onetrip.dal.credentials import CredentialStore
+from onetrip.dal.issuer_keys import IssuerKeyStore
 from onetrip.dal.notices import NoticeStore
 from onetrip.dal.outbox import Outbox
 from onetrip.dal.petition_workflow import Workflow
 from onetrip.dal.petitions import PetitionStore
 from onetrip.dal.registry import RegistryStore
 from onetrip.dal.scoreboard import ScoreboardStore
+from onetrip.dal.status_lists import StatusListStore
+from onetrip.dal.status_objects import StatusObjects
 from onetrip.dal.tasks import TaskStore
 from onetrip.dal.webhook_bus import WebhookBus
 from onetrip.logic.agency_changes import AgencyApiStores, AgencyChangeStores, ReminderStores
+from onetrip.logic.credentials.stores import CredentialStores
 from onetrip.logic.identity_changes import IdentityStores
 from onetrip.logic.linked_updates import LinkedStores
 from onetrip.logic.notifications import NoticeStores
 from onetrip.logic.petition_ports import PetitionStores
 from onetrip.logic.scoreboard import ScoreboardStores, StatsStores
+from onetrip.logic.scoreboard_rebuild import RebuildSources
 from onetrip.logic.verification.stores import VerificationStores
 from onetrip.settings import Settings
 
@@ -124,6 +130,34 @@ def verification(settings: Settings) -> VerificationStores:
         issuer_keys_table=settings.issuer_keys_table,
         status_list_bucket=settings.status_list_bucket,
         issuer_url=settings.issuer_url,
+    )
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def rebuild_sources(settings: Settings) -> RebuildSources:
+    """`onetrip ops rebuild-scoreboard`: the counters and every record they come from."""
+    return RebuildSources(
+        scoreboard=ScoreboardStore(settings.scoreboard_table),
+        petitions=PetitionStore(settings.petitions_table),
+        tasks=TaskStore(settings.tasks_table, settings.petitions_table),
+        applications=ApplicationStore(settings.applications_table),
+    )
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def credentials(settings: Settings) -> CredentialStores:
+    """Issuance, the wallet, status lists, issuer keys and the re-issue chain."""
+    return CredentialStores(
+        registry=RegistryStore(settings.registry_table),
+        credentials=CredentialStore(settings.credentials_table),
+        status_lists=StatusListStore(settings.status_lists_table),
+        keys=IssuerKeyStore(settings.issuer_keys_table),
+        objects=StatusObjects(settings.status_list_bucket),
+        applications=ApplicationStore(settings.applications_table),
+        activity=ActivityStore(settings.credentials_table),
+        agency_pulls=ActivityLog(settings.registry_table),
+        issuer_url=settings.issuer_url.rstrip("/"),
+        first_key_id=settings.issuer_key_id,
     )
 
 

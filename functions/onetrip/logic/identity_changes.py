@@ -248,7 +248,12 @@ def _commit_approval(
     outbox_write, outbox_item = stores.outbox.entry(event)
     writes: list[Write] = [
         apps.transition(
-            app_id, expected=Status.SUBMITTED, status=Status.APPLYING, changes=changes, **decided
+            app_id,
+            expected=Status.SUBMITTED,
+            status=Status.APPLYING,
+            applying_since=at,
+            changes=changes,
+            **decided,
         ),
         apps.release_open(person.person_id, app_id),
         stores.registry.replace_person(updated, expected_version=person.version),
@@ -358,7 +363,10 @@ def retry(stores: IdentityStores, caller: Caller, application_id: str, agency: s
     if application.status == Status.COMPLETED_WITH_FAILURES:
         writes.append(
             apps.transition(
-                application_id, expected=Status.COMPLETED_WITH_FAILURES, status=Status.APPLYING
+                application_id,
+                expected=Status.COMPLETED_WITH_FAILURES,
+                status=Status.APPLYING,
+                applying_since=at,
             )
         )
     try:

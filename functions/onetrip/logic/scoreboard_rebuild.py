@@ -19,7 +19,6 @@ from onetrip.dal.petitions import PetitionStore
 from onetrip.dal.scoreboard import ScoreboardStore
 from onetrip.dal.tasks import TaskStore
 from onetrip.domain import scoreboard as facts
-from onetrip.settings import Settings
 
 SERIES = (facts.PETITIONS, facts.IDENTITY)
 Totals = dict[tuple[str, str, str], dict[str, int]]
@@ -31,15 +30,6 @@ class RebuildSources:
     petitions: PetitionStore
     tasks: TaskStore
     applications: ApplicationStore
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> RebuildSources:
-        return cls(
-            scoreboard=ScoreboardStore(settings.scoreboard_table),
-            petitions=PetitionStore(settings.petitions_table),
-            tasks=TaskStore(settings.tasks_table, settings.petitions_table),
-            applications=ApplicationStore(settings.applications_table),
-        )
 
 
 @dataclass

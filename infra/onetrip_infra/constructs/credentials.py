@@ -14,8 +14,6 @@ from aws_cdk import (
     Tags,
     aws_cloudfront,
     aws_cloudfront_origins,
-    aws_events,
-    aws_events_targets,
     aws_iam,
     aws_kms,
     aws_lambda,
@@ -55,13 +53,8 @@ ISSUER_PUBLIC_ROUTES = [("GET", "/.well-known/jwt-vc-issuer")]
 STATUS_SWEEP_RATE = "rate(1 minute)"
 
 
-def identity_changes_pattern() -> aws_events.EventPattern:
-    """Every IdentityChanged: each of the six fields is carried by some credential type."""
-    return aws_events.EventPattern(
-        source=[IdentityChanged.source],
-        detail_type=[IdentityChanged.detail_type],
-        detail={"changedFields": [f.value for f in IdentityField]},
-    )
+# Every IdentityChanged: each of the six fields is carried by some credential type.
+CHANGED_FIELDS = {"changedFields": [f.value for f in IdentityField]}
 
 
 class Credentials(Construct):
@@ -311,14 +304,9 @@ class Credentials(Construct):
         alarm is the Monitoring construct's, as for every queue)."""
         self.dead_letters = config.dead_letter_queue(self, "CredentialChainDeadLetters")
         self.queue = config.consumer_queue(self, "CredentialChainQueue", self.dead_letters)
-        self.rule = aws_events.Rule(
-            self,
-            "CredentialChainChanges",
-            event_bus=bus.bus,
-            event_pattern=identity_changes_pattern(),
-            # An event the bus cannot deliver lands in the DLQ too (alarmed, never dropped).
-            targets=[aws_events_targets.SqsQueue(self.queue, dead_letter_queue=self.dead_letters)],
-            description="IdentityChanged: supersede and re-issue credentials",
-        )
-        pin_logical_id(self.rule, "CredentialChainChanges")
+        self.rule = bus.route(
+            self, "CredentialChainChanges", [IdentityChanged], self.queue, self.dead_letters,
+            "IdentityChanged: supersede and re-issue credentials",
+            detail=CHANGED_FIELDS,
+        )  # fmt: skip
         self.chain_function.add_event_source(config.queue_batches(self.queue))

@@ -60,7 +60,8 @@ class DataStores(Construct):
 
         self.registry = self.add_table("Registry")
         self.applications = self.add_table(
-            "Applications", gsis=[Gsi("byPerson", "gsi1pk", "gsi1sk")]
+            "Applications",
+            gsis=[Gsi("byPerson", "gsi1pk", "gsi1sk"), Gsi("applying", "gsi2pk", "gsi2sk")],
         )
         self.agency_records = self.add_table("AgencyRecords")
         self.outbox = self.add_table("Outbox")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from aws_cdk import Duration, aws_events, aws_events_targets, aws_sqs
 from constructs import Construct
@@ -40,9 +41,10 @@ class EventBus(Construct):
         queue: aws_sqs.IQueue,
         dead_letters: aws_sqs.IQueue,
         description: str,
+        detail: Mapping[str, Any] | None = None,
     ) -> aws_events.Rule:
-        """A rule sending `events` (by source and detail type) to `queue`; what the bus
-        cannot deliver lands in `dead_letters`."""
+        """A rule sending `events` (by source and detail type, and `detail` if given) to
+        `queue`; what the bus cannot deliver lands in `dead_letters`."""
         rule = aws_events.Rule(
             scope,
             logical_id,
@@ -50,6 +52,7 @@ class EventBus(Construct):
             event_pattern=aws_events.EventPattern(
                 source=sorted({event.source for event in events}),
                 detail_type=[event.detail_type for event in events],
+                detail=detail,
             ),
             targets=[aws_events_targets.SqsQueue(queue, dead_letter_queue=dead_letters)],
             description=description,

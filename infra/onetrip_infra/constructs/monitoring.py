@@ -9,6 +9,8 @@ What pages on-call (every alarm notifies the stage's SNS topic, on ALARM and on 
 - API 5xx rate above API_5XX_RATE, p99 latency above API_P99 for 15 minutes;
 - a sweep (outbox relay, reminder sweep) that failed or did not run;
 - an outbox item older than OUTBOX_AGE_ALARM (the relay's own metric);
+- any throttled request or system error on any table (every table of the stack, also
+  tables added later);
 - a `webhook` agency that let a notification pass its acknowledgement deadline
   (AcknowledgementsOverdue, per agency), or whose deliveries EventBridge gave up on
   (its webhook DLQ).
@@ -21,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from aws_cdk import Duration, aws_cloudwatch, aws_lambda, aws_sns, aws_sqs
+from aws_cdk import Duration, aws_cloudwatch, aws_dynamodb, aws_lambda, aws_sns, aws_sqs
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from cdk_monitoring_constructs import (
     AlarmFactoryDefaults,
@@ -37,6 +39,7 @@ from cdk_monitoring_constructs import (
     MinUsageCountThreshold,
     MonitoringFacade,
     SnsAlarmActionStrategy,
+    ThrottledEventsThreshold,
 )
 from constructs import Construct
 from onetrip.metrics import Metric
@@ -66,6 +69,9 @@ SWEEP_SILENCE = {
 }
 
 _ANY = ErrorCountThreshold(max_error_count=0)
+_NO_THROTTLES = ThrottledEventsThreshold(max_throttled_events_threshold=0)
+_ABOVE = aws_cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
+_NOT_BREACHING = aws_cloudwatch.TreatMissingData.NOT_BREACHING
 _SUM = aws_cloudwatch.Stats.SUM
 
 
@@ -128,6 +134,7 @@ class Monitoring(Construct):
         self._scoreboard(stack)
         self._connectors(stack)
         self._other_functions(stack)
+        self._tables(stack)
         self._business(stack)
 
     # -- capabilities ---------------------------------------------------------------------
@@ -153,10 +160,6 @@ class Monitoring(Construct):
             self._function(function)
         self._function(identity.docs)
         self._sweep(identity.outbox_relay, "OutboxRelay")
-        for name in ("Registry", "Applications", "AgencyRecords", "Outbox"):
-            self.facade.monitor_dynamo_table(
-                table=stack.data.tables[name], alarm_friendly_name=name
-            )
 
     def _linked_updates(self, stack: OnetripStack) -> None:
         self.facade.add_large_header("Linked updates (per agency)")
@@ -179,10 +182,6 @@ class Monitoring(Construct):
             self._function(function)
         self._function(petitions.task_opener)
         self._sweep(petitions.reminder_sweep, "ReminderSweep")
-        for name in ("Petitions", "Tasks"):
-            self.facade.monitor_dynamo_table(
-                table=stack.data.tables[name], alarm_friendly_name=name
-            )
 
     def _credentials(self, stack: OnetripStack) -> None:
         credentials = stack.credentials
@@ -196,6 +195,8 @@ class Monitoring(Construct):
         self._queue(stack.scoreboard.queue, stack.scoreboard.dead_letters, "Scoreboard")
         notices = stack.notifications
         self._queue(notices.queue, notices.dead_letters, "Notifier")
+        # Read by the message service, not by onetrip: an old message means it stopped.
+        self._queue(notices.inbox, notices.inbox_dead_letters, "CitizenInbox")
 
     def _connectors(self, stack: OnetripStack) -> None:
         connectors = stack.connectors
@@ -273,6 +274,67 @@ class Monitoring(Construct):
             self.facade.add_large_header("Other functions")
         for function in others:
             self._function(function)
+
+    def _tables(self, stack: OnetripStack) -> None:
+        """Every table of the stack, whichever construct added it: on demand, a throttle
+        means a partition is hot or a limit is reached; a system error is AWS's side."""
+        self.facade.add_large_header("Tables")
+        tables = [c for c in stack.node.find_all() if isinstance(c, aws_dynamodb.Table)]
+        for table in sorted(tables, key=lambda t: t.node.id):
+            self.facade.monitor_dynamo_table(
+                table=table,
+                alarm_friendly_name=table.node.id,
+                add_read_throttled_events_count_alarm={"Critical": _NO_THROTTLES},
+                add_write_throttled_events_count_alarm={"Critical": _NO_THROTTLES},
+                add_system_error_count_alarm={"Critical": _ANY},
+            )
+            self._transaction_errors(table)
+
+    def _transaction_errors(self, table: aws_dynamodb.Table) -> None:
+        """The library's system-error alarm sums the single-item operations only; most of
+        onetrip's writes are TransactWriteItems, so those get an alarm of their own."""
+        name = table.node.id
+        errors = {
+            f"tx{operation}": aws_cloudwatch.Metric(
+                namespace="AWS/DynamoDB",
+                metric_name="SystemErrors",
+                dimensions_map={"TableName": table.table_name, "Operation": operation},
+                statistic=_SUM,
+                period=Duration.minutes(5),
+            )
+            for operation in ("TransactWriteItems", "TransactGetItems")
+        }
+        self.facade.monitor_custom(
+            alarm_friendly_name=name,
+            human_readable_name=f"{name}: transaction system errors",
+            add_to_summary_dashboard=False,
+            metric_groups=[
+                CustomMetricGroup(
+                    title=f"{name}: transaction system errors",
+                    metrics=[
+                        CustomMetricWithAlarm(
+                            metric=aws_cloudwatch.MathExpression(
+                                expression="+".join(f"FILL({m},0)" for m in errors),
+                                using_metrics=errors,
+                                label="SystemErrors (transactions)",
+                                period=Duration.minutes(5),
+                            ),
+                            alarm_friendly_name="TransactionSystemError-Count",
+                            add_alarm={
+                                "Critical": CustomThreshold(
+                                    threshold=0,
+                                    comparison_operator=_ABOVE,
+                                    treat_missing_data_override=_NOT_BREACHING,
+                                    dedupe_string=f"{name}-TransactionSystemError",
+                                    additional_description="DynamoDB failed transactions on "
+                                    "its side (they are retried; a run of them is an outage).",
+                                )
+                            },
+                        )
+                    ],
+                )
+            ],
+        )
 
     def _business(self, stack: OnetripStack) -> None:
         self.facade.add_large_header("Business metrics")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body as BodyParam
 from pydantic import Field, WithJsonSchema
 
-from onetrip.api.app import allow, beyond_schema, created, current_caller
+from onetrip.api.app import allow, beyond_schema, created, current_caller, current_stores
 from onetrip.api.auth import Role
 from onetrip.api.responses import LIST, READ, WITH_BODY, documented
 from onetrip.api.schemas import Body
@@ -19,7 +19,6 @@ from onetrip.domain.id_number import IdNumberText
 from onetrip.domain.petition import ShortText
 from onetrip.logic.credentials import proofs, wallet
 from onetrip.logic.credentials.stores import CredentialStores
-from onetrip.settings import get_settings
 
 router = Router()
 
@@ -104,7 +103,7 @@ STATIC_PATHS: dict[str, Any] = {
 
 
 def _stores() -> CredentialStores:
-    return CredentialStores.from_settings(get_settings())
+    return cast(CredentialStores, current_stores())
 
 
 @router.get(

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from onetrip.api.app import PUBLIC, allow, created, current_caller, json_response
+from onetrip.api.app import PUBLIC, allow, created, current_caller, current_stores, json_response
 from onetrip.api.auth import Role
 from onetrip.api.responses import READ, documented
 from onetrip.clock import now
 from onetrip.logic.credentials import keys
 from onetrip.logic.credentials.stores import CredentialStores
-from onetrip.settings import get_settings
 
 router = Router()
 
@@ -22,7 +21,7 @@ METADATA_MAX_AGE = 300
 
 
 def _stores() -> CredentialStores:
-    return CredentialStores.from_settings(get_settings())
+    return cast(CredentialStores, current_stores())
 
 
 @router.get(

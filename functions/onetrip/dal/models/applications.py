@@ -20,6 +20,21 @@ class ByPerson(GlobalSecondaryIndex["ApplicationPart"]):
     gsi1sk = UnicodeAttribute(range_key=True)
 
 
+class Applying(GlobalSecondaryIndex["ApplicationPart"]):
+    """applying: the applications now applying, oldest first (gsi2sk = since#id).
+
+    Sparse: only a header in `applying` carries gsi2pk, so `onetrip ops stuck` reads the
+    few in flight, never the table. One partition key is fine at this write rate (each
+    application enters and leaves once, ~0.3/s at 28,000 a day)."""
+
+    class Meta:
+        index_name = "applying"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
 class ApplicationPart(TableModel):
     """One item of an application's collection, APP#<applicationId> / <sk>:
 
@@ -50,6 +65,9 @@ class ApplicationPart(TableModel):
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     by_person = ByPerson()
+    gsi2pk = UnicodeAttribute(null=True)  # APPLYING while status = applying
+    gsi2sk = UnicodeAttribute(null=True)  # <since>#<applicationId>
+    applying = Applying()
     # LINK#<agency>
     agency = UnicodeAttribute(null=True)
     notification_id = UnicodeAttribute(attr_name="notificationId", null=True)

@@ -145,17 +145,21 @@ def commit(
 
 def issue(
     stores: CredentialStores,
-    person_id: str,
+    person: Person,
     kind: CredentialType,
     *,
     holder_jwk: Mapping[str, Any] | None,
     at: datetime,
 ) -> Credential:
+    """Issue from `person` as the caller just read it; the transaction re-checks its
+    registry version, and only a retry reads the person again."""
+    read: list[Person] = [person]
+
     def attempt() -> tuple[Draft, list[Write]]:
-        person = stores.registry.get_person(person_id)
-        if person is None:
+        current = read.pop() if read else stores.registry.get_person(person.person_id)
+        if current is None:
             raise LookupError("person left the registry")
-        drafted = draft(stores, person, kind, holder_jwk=holder_jwk, at=at)
+        drafted = draft(stores, current, kind, holder_jwk=holder_jwk, at=at)
         return drafted, drafted.writes
 
     issued = commit(stores, attempt)

@@ -68,7 +68,7 @@ def issue(
             person = None  # someone else's: never reveal that they exist
     if person is None:
         raise NotFound(detail="No person with this id is in the household registry.")
-    return issuance.issue(stores, person.person_id, kind, holder_jwk=holder, at=at)
+    return issuance.issue(stores, person, kind, holder_jwk=holder, at=at)
 
 
 def list_own(stores: CredentialStores, caller: Caller) -> list[Credential]:

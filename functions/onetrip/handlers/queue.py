@@ -1,6 +1,5 @@
-"""The Lambda entry every event consumer shares: an SQS batch of EventBridge events, one
-record at a time, failures reported per record (partial batch responses) so only those
-come back."""
+"""The one shape of every SQS-batch consumer: each record on its own, partial batch
+responses (a failed record is retried alone; the rest of the batch is not redelivered)."""
 
 from __future__ import annotations
 
@@ -17,7 +16,9 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+
+logger = Logger()
 
 
 def event_of(record: SQSRecord) -> tuple[str, dict[str, Any]]:
@@ -26,15 +27,14 @@ def event_of(record: SQSRecord) -> tuple[str, dict[str, Any]]:
     return str(envelope["detail-type"]), dict(envelope["detail"])
 
 
-def sqs_batch_entry(record_handler: Callable[[SQSRecord], None], logger: Logger) -> LambdaHandler:
-    """The handler: `record_handler` for each record; a record that raises is retried
-    (then dead-lettered), the others are done."""
+def queue_handler(record_fn: Callable[[SQSRecord], None]) -> Handler:
+    """A Lambda handler that runs `record_fn` on every record of an SQS batch."""
     processor = BatchProcessor(event_type=EventType.SQS)
 
     @logger.inject_lambda_context
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return process_partial_response(  # type: ignore[return-value]
-            event=event, record_handler=record_handler, processor=processor, context=context
+            event=event, record_handler=record_fn, processor=processor, context=context
         )
 
     return handler

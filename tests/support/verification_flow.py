@@ -16,7 +16,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from tests.builders import claims
-from tests.integration.wallet_flow import b64url
+from tests.support.wallet_flow import b64url
 
 ISSUER_ADMIN = claims("issuer_admin")
 HOTEL_CLAIMS = ["surname", "givenName", "idNumber", "gender"]  # API.md: hotel's row

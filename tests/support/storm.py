@@ -17,7 +17,7 @@ from onetrip.routing import HELD_FIELDS, Agency
 from onetrip_infra.constructs.linked_updates import pascal
 
 from tests.builders import claims
-from tests.integration.identity_flow import IdentityDesk
+from tests.support.identity_flow import IdentityDesk
 
 SURNAMES = ["李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周"]
 GIVEN_NAMES = ["建国", "秀英", "志强", "丽娟", "海涛", "春梅", "伟", "芳", "军"]

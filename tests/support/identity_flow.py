@@ -45,6 +45,16 @@ class IdentityDesk:
             records[agency] = result.json
         return records
 
+    def people_with_records(self, count: int, *, deliver: bool = True) -> list[dict[str, Any]]:
+        """`count` new persons, each with a record at every agency (a change touches all
+        seven); `deliver` drains what registering published (the in-process harness)."""
+        people = [self.register() for _ in range(count)]
+        for person in people:
+            self.seed_records(person)
+        if deliver:
+            self.cloud.deliver()
+        return people
+
     def submit(self, person: dict[str, Any], changes: dict[str, Any], **form: Any) -> Any:
         body = {
             "idNumber": person["idNumber"],
