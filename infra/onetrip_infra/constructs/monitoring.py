@@ -39,7 +39,6 @@ from cdk_monitoring_constructs import (
     MinUsageCountThreshold,
     MonitoringFacade,
     SnsAlarmActionStrategy,
-    ThrottledEventsThreshold,
 )
 from constructs import Construct
 from onetrip.metrics import Metric
@@ -69,7 +68,11 @@ SWEEP_SILENCE = {
 }
 
 _ANY = ErrorCountThreshold(max_error_count=0)
-_NO_THROTTLES = ThrottledEventsThreshold(max_throttled_events_threshold=0)
+# The operations onetrip's stores use (no streams): 10, an alarm's most metrics.
+_TABLE_OPERATIONS = (
+    "GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan",
+    "BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems",
+)  # fmt: skip
 _ABOVE = aws_cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
 _NOT_BREACHING = aws_cloudwatch.TreatMissingData.NOT_BREACHING
 _SUM = aws_cloudwatch.Stats.SUM
@@ -277,62 +280,66 @@ class Monitoring(Construct):
 
     def _tables(self, stack: OnetripStack) -> None:
         """Every table of the stack, whichever construct added it: on demand, a throttle
-        means a partition is hot or a limit is reached; a system error is AWS's side."""
+        means a partition is hot or a limit is reached; a system error is AWS's side.
+        Two alarms a table (not the library's four): the stack is near CloudFormation's
+        500 resources, and an alarm may sum up to 10 metrics."""
         self.facade.add_large_header("Tables")
         tables = [c for c in stack.node.find_all() if isinstance(c, aws_dynamodb.Table)]
         for table in sorted(tables, key=lambda t: t.node.id):
-            self.facade.monitor_dynamo_table(
-                table=table,
-                alarm_friendly_name=table.node.id,
-                add_read_throttled_events_count_alarm={"Critical": _NO_THROTTLES},
-                add_write_throttled_events_count_alarm={"Critical": _NO_THROTTLES},
-                add_system_error_count_alarm={"Critical": _ANY},
-            )
-            self._transaction_errors(table)
+            self.facade.monitor_dynamo_table(table=table, alarm_friendly_name=table.node.id)
+            self._table_alarms(table)
 
-    def _transaction_errors(self, table: aws_dynamodb.Table) -> None:
-        """The library's system-error alarm sums the single-item operations only; most of
-        onetrip's writes are TransactWriteItems, so those get an alarm of their own."""
+    def _table_alarms(self, table: aws_dynamodb.Table) -> None:
         name = table.node.id
-        errors = {
-            f"tx{operation}": aws_cloudwatch.Metric(
-                namespace="AWS/DynamoDB",
-                metric_name="SystemErrors",
-                dimensions_map={"TableName": table.table_name, "Operation": operation},
-                statistic=_SUM,
-                period=Duration.minutes(5),
-            )
-            for operation in ("TransactWriteItems", "TransactGetItems")
-        }
+
+        def metric(metric_name: str, operation: str | None = None) -> aws_cloudwatch.Metric:
+            dimensions = {"TableName": table.table_name}
+            if operation:
+                dimensions["Operation"] = operation
+            return aws_cloudwatch.Metric(
+                namespace="AWS/DynamoDB", metric_name=metric_name, dimensions_map=dimensions,
+                statistic=_SUM, period=Duration.minutes(5),
+            )  # fmt: skip
+
+        throttles = {"read": metric("ReadThrottleEvents"), "write": metric("WriteThrottleEvents")}
+        # Transactions too: most of onetrip's writes are TransactWriteItems, which the
+        # library's system-error alarm leaves out.
+        errors = {f"e{op}": metric("SystemErrors", op) for op in _TABLE_OPERATIONS}
+        watched = (
+            ("Throttled-Events-Count", "throttled requests (read or write)", throttles,
+             "A hot partition or an account limit: see the dashboard's Tables section."),
+            ("SystemError-Count", "system errors (any operation, transactions included)",
+             errors, "DynamoDB failed requests on its side (retried; a run is an outage)."),
+        )  # fmt: skip
         self.facade.monitor_custom(
             alarm_friendly_name=name,
-            human_readable_name=f"{name}: transaction system errors",
+            human_readable_name=f"{name}: throttles and system errors",
             add_to_summary_dashboard=False,
             metric_groups=[
                 CustomMetricGroup(
-                    title=f"{name}: transaction system errors",
+                    title=f"{name}: {label}",
                     metrics=[
                         CustomMetricWithAlarm(
                             metric=aws_cloudwatch.MathExpression(
-                                expression="+".join(f"FILL({m},0)" for m in errors),
-                                using_metrics=errors,
-                                label="SystemErrors (transactions)",
+                                expression="+".join(f"FILL({m},0)" for m in metrics),
+                                using_metrics=metrics,
+                                label=label,
                                 period=Duration.minutes(5),
                             ),
-                            alarm_friendly_name="TransactionSystemError-Count",
+                            alarm_friendly_name=friendly,
                             add_alarm={
                                 "Critical": CustomThreshold(
                                     threshold=0,
                                     comparison_operator=_ABOVE,
                                     treat_missing_data_override=_NOT_BREACHING,
-                                    dedupe_string=f"{name}-TransactionSystemError",
-                                    additional_description="DynamoDB failed transactions on "
-                                    "its side (they are retried; a run of them is an outage).",
+                                    dedupe_string=f"{name}-{friendly}",
+                                    additional_description=description,
                                 )
                             },
                         )
                     ],
                 )
+                for friendly, label, metrics, description in watched
             ],
         )
 
