@@ -7,15 +7,9 @@ template is cached once (.build/local/) for all of them.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +20,7 @@ from onetrip_local.api_destinations import HttpCall
 from onetrip_local.tokens import mint
 
 from tests.builders import claims
+from tests.support import local_runtime
 
 WEBHOOK_AGENCIES = (Agency.WATER, Agency.GAS)
 ACK_DEADLINE_MINUTES = 60
@@ -82,8 +77,6 @@ def in_process_simulators(cloud: Any) -> dict[Agency, AgencySimulator]:
     return sims
 
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-READY_PREFIX = "onetrip local ready on "
 STARTUP_SECONDS = 240  # the first start after a source change synthesizes
 
 
@@ -102,32 +95,12 @@ def webhook_city() -> Iterator[tuple[str, dict[Agency, AgencySimulator]]]:
         servers.append(server)
         resolve += ["--resolve", f"{urlsplit(endpoint(agency)).hostname}=127.0.0.1:"
                     f"{server.server_address[1]}"]  # fmt: skip
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    for key in ("AWS_ENDPOINT_URL", "MOTO_PORT"):  # the runtime starts its own moto
-        env.pop(key, None)
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "onetrip"), "local", "--port", str(port),
-         "-c", f"connectors={WEBHOOK_CONTEXT['connectors']}", *resolve],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=REPO_ROOT,
+    running = local_runtime.start(
+        "-c", f"connectors={WEBHOOK_CONTEXT['connectors']}", *resolve,
+        startup_seconds=STARTUP_SECONDS,
     )  # fmt: skip
-    output: list[str] = []
-    ready = threading.Event()
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            output.append(line)
-            if line.startswith(READY_PREFIX):
-                ready.set()
-
-    threading.Thread(target=read, daemon=True).start()
     try:
-        if not ready.wait(STARTUP_SECONDS) or process.poll() is not None:
-            raise RuntimeError("onetrip local did not get ready:\n" + "".join(output[-40:]))
-        url = f"http://127.0.0.1:{port}"
+        url = running.url
         topology = json.loads(_get(f"{url}/_local/topology"))
         secrets = boto3.client(  # type: ignore[call-overload]
             "secretsmanager", endpoint_url=topology["endpointUrl"], region_name="us-east-1",
@@ -139,8 +112,7 @@ def webhook_city() -> Iterator[tuple[str, dict[Agency, AgencySimulator]]]:
             sim.api = http_api(url, mint(["agency"], sub=f"{agency}-system", agency=agency.value))
         yield url, sims
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        local_runtime.stop(running)
         for server in servers:
             server.shutdown()
             server.server_close()
