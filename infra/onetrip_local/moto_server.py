@@ -15,7 +15,7 @@ from typing import Any
 
 from moto.server import ThreadedMotoServer
 
-from onetrip_local.moto_dynamodb import item_sized_transactions
+from onetrip_local.moto_dynamodb import scale_like_dynamodb
 from onetrip_local.moto_kms import keep_aws_sign_rules
 
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}}
@@ -26,7 +26,7 @@ class MotoServer:
         # One access-log line per AWS call drowns everything else.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         keep_aws_sign_rules()
-        item_sized_transactions()
+        scale_like_dynamodb()
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         self._server.start()
         wsgi = self._server._server

@@ -1,7 +1,9 @@
-"""The local moto's item-sized transaction rollback keeps DynamoDB's all-or-nothing
-TransactWriteItems (API reference: "either all of them succeed or none of them"): a
-cancelled transaction leaves every table exactly as it was, whatever mix of Put, Update
-and Delete, on tables with and without a sort key, it held."""
+"""The local moto's DynamoDB speed-ups (onetrip_local.moto_dynamodb) change no outcome:
+- the item-sized transaction rollback keeps DynamoDB's all-or-nothing TransactWriteItems
+  (API reference: "either all of them succeed or none of them"): a cancelled transaction
+  leaves every table exactly as it was, whatever mix of Put, Update and Delete, on tables
+  with and without a sort key, it held;
+- the partition-sized Query returns what moto's own Query returns, page by page."""
 
 from __future__ import annotations
 
@@ -13,15 +15,17 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
-from onetrip_local.moto_dynamodb import item_sized_transactions
+from moto.dynamodb.models.table import Table
+from onetrip_local.moto_dynamodb import scale_like_dynamodb
 
 REGION = "cn-northwest-1"
+moto_query_of_this_moto = Table.query  # before scale_like_dynamodb() replaces it
 
 
 @pytest.fixture
 def dynamodb() -> Iterator[Any]:
-    moto_transact = DynamoDBBackend.transact_write_items
-    item_sized_transactions()
+    moto_transact, moto_query = DynamoDBBackend.transact_write_items, Table.query
+    scale_like_dynamodb()
     try:
         with mock_aws():
             client = boto3.client("dynamodb", region_name=REGION)
@@ -34,6 +38,14 @@ def dynamodb() -> Iterator[Any]:
                 AttributeDefinitions=[
                     {"AttributeName": "pk", "AttributeType": "S"},
                     {"AttributeName": "sk", "AttributeType": "S"},
+                    {"AttributeName": "g", "AttributeType": "S"},
+                ],
+                GlobalSecondaryIndexes=[
+                    {
+                        "IndexName": "byG",
+                        "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                        "Projection": {"ProjectionType": "ALL"},
+                    }
                 ],
                 BillingMode="PAY_PER_REQUEST",
             )
@@ -52,6 +64,7 @@ def dynamodb() -> Iterator[Any]:
             yield client
     finally:
         DynamoDBBackend.transact_write_items = moto_transact  # type: ignore[method-assign]
+        Table.query = moto_query  # type: ignore[method-assign]
 
 
 def _everything(client: Any) -> dict[str, list[dict[str, Any]]]:
@@ -120,3 +133,89 @@ def test_a_transaction_that_passes_applies_every_write(dynamodb: Any) -> None:
         "o1",
         "o2",
     ]
+
+
+def _pages(client: Any, **query: Any) -> list[tuple[list[dict[str, Any]], Any]]:
+    """Every page of the query: its items and its LastEvaluatedKey."""
+    pages, start = [], None
+    while True:
+        page = client.query(**query, **({"ExclusiveStartKey": start} if start else {}))
+        start = page.get("LastEvaluatedKey")
+        pages.append((page["Items"], start))
+        if not start:
+            return pages
+
+
+QUERIES: list[dict[str, Any]] = [
+    {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "p7"}}},
+    {
+        "KeyConditionExpression": "pk = :p AND sk >= :s",
+        "ExpressionAttributeValues": {":p": {"S": "p3"}, ":s": {"S": "r13"}},
+        "Limit": 4,
+    },
+    {
+        "KeyConditionExpression": "pk = :p AND begins_with(sk, :s)",
+        "ExpressionAttributeValues": {":p": {"S": "p2"}, ":s": {"S": "r1"}},
+        "ScanIndexForward": False,
+        "Limit": 3,
+    },
+    {
+        "KeyConditionExpression": "pk = :p",
+        "FilterExpression": "v > :v",
+        "ExpressionAttributeValues": {":p": {"S": "p5"}, ":v": {"N": "9"}},
+        "Limit": 5,
+    },
+    {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "none"}}},
+    {
+        "KeyConditionExpression": "pk = :p AND sk > :s",
+        "ExpressionAttributeValues": {":p": {"S": "p4"}, ":s": {"S": "r5"}},
+        "Limit": 3,
+    },
+    {
+        "KeyConditionExpression": "pk = :p AND sk BETWEEN :a AND :b",
+        "ExpressionAttributeValues": {":p": {"S": "p6"}, ":a": {"S": "r11"}, ":b": {"S": "r14"}},
+        "Limit": 2,
+    },
+    {
+        "KeyConditionExpression": "pk = :p AND sk BETWEEN :a AND :b",
+        "ExpressionAttributeValues": {":p": {"S": "p6"}, ":a": {"S": "r11"}, ":b": {"S": "r14"}},
+        "Limit": 4,  # exactly the run: the page says there may be more, as moto's does
+    },
+    {
+        "KeyConditionExpression": "pk = :p AND sk <= :s",
+        "ExpressionAttributeValues": {":p": {"S": "p8"}, ":s": {"S": "r12"}},
+        "Limit": 2,
+    },
+    {
+        "KeyConditionExpression": "pk = :p AND sk = :s",
+        "ExpressionAttributeValues": {":p": {"S": "p9"}, ":s": {"S": "r3"}},
+        "Limit": 1,
+    },
+    {
+        "IndexName": "byG",
+        "KeyConditionExpression": "g = :g",
+        "ExpressionAttributeValues": {":g": {"S": "odd"}},
+        "Limit": 7,
+    },
+]
+
+
+def test_a_query_returns_what_motos_own_query_returns(dynamodb: Any) -> None:
+    for p in range(10):
+        for n in range(20):
+            item = {"pk": {"S": f"p{p}"}, "sk": {"S": f"r{n}"}, "v": {"N": str(n)}}
+            dynamodb.put_item(
+                TableName="Records", Item={**item, "g": {"S": "odd" if n % 2 else "even"}}
+            )
+    ours = [_pages(dynamodb, TableName="Records", **q) for q in QUERIES]
+    fast = Table.query
+    Table.query = moto_query_of_this_moto  # type: ignore[method-assign]
+    try:
+        theirs = [_pages(dynamodb, TableName="Records", **q) for q in QUERIES]
+    finally:
+        Table.query = fast  # type: ignore[method-assign]
+    assert ours == theirs
+    # string order: "r2" > "r13", "r6" > "r5" but "r50" does not exist
+    assert [sum(len(items) for items, _ in pages) for pages in ours] == [
+        20, 15, 11, 10, 0, 4, 4, 4, 5, 1, 100,
+    ]  # fmt: skip
