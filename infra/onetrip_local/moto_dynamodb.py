@@ -112,7 +112,7 @@ def _query(self: Table, *args: Any, **kwargs: Any) -> Any:
         ]
     elif self.range_key_attr:
         partition = self.items.get(hash_key, {})  # .get: the defaultdict adds no key
-        items = _window(list(partition.values()), asked)
+        items = _window(list(partition.values()), asked, self.range_key_attr)
     else:
         items = [self.items[hash_key]] if hash_key in self.items else []  # type: ignore[list-item]
     setattr(self, "all_items", lambda: items)  # noqa: B010 - moto's query reads this
@@ -122,37 +122,42 @@ def _query(self: Table, *args: Any, **kwargs: Any) -> Any:
         delattr(self, "all_items")
 
 
-# Key conditions that select one contiguous run of a sorted partition.
-_RUN_FROM = {"EQ": bisect_left, "GE": bisect_left, "BETWEEN": bisect_left,
-             "BEGINS_WITH": bisect_left, "GT": bisect_right}  # fmt: skip
-_RUN_FROM_START = {"LE", "LT", None}
+# Key conditions (moto passes the expression's operator or the legacy name) that select
+# one contiguous run of a sorted partition: from a bound, or from the partition's start.
+_RUN_FROM = {"=": bisect_left, "EQ": bisect_left, ">=": bisect_left, "GE": bisect_left,
+             "BETWEEN": bisect_left, "BEGINS_WITH": bisect_left,
+             ">": bisect_right, "GT": bisect_right}  # fmt: skip
+_RUN_FROM_START = {"<=", "LE", "<", "LT", None}
 
 
-def _window(items: list[Item], asked: dict[str, Any]) -> list[Item]:
+def _window(items: list[Item], asked: dict[str, Any], sort_key: str) -> list[Item]:
     """A forward, limited query on a string sort key reads at most Limit + 1 items from
-    where its key condition starts (moto stops at the first item past Limit and, the run
-    being contiguous, no item beyond can match). The partition is sorted on the raw
-    strings (C speed) instead of moto's per-comparison casts: a 47,580-item partition
-    took a second a query."""
+    where its key condition (or its ExclusiveStartKey) starts: moto stops at the first
+    item past Limit and, the run being contiguous, no item beyond can match. The
+    partition is sorted on the raw strings (C speed) instead of moto's per-comparison
+    casts: a 47,580-item partition took a second a query."""
     comparison, bounds = asked.get("range_comparison"), asked.get("range_objs") or []
+    comparison = comparison.upper() if isinstance(comparison, str) else comparison
     limit = asked.get("limit")
+    after = (asked.get("exclusive_start_key") or {}).get(sort_key, {"S": ""})
     if (
         not items
         or getattr(items[0].range_key, "type", None) != "S"
         or asked.get("scan_index_forward") is False
-        or asked.get("exclusive_start_key")
+        or not isinstance(after, dict)
+        or not isinstance(after.get("S"), str)
         or asked.get("filter_kwargs")
         or not limit
         or (comparison not in _RUN_FROM and comparison not in _RUN_FROM_START)
     ):
         return items
+    if comparison in _RUN_FROM and (not bounds or bounds[0].type != "S"):
+        return items
     items.sort(key=lambda item: item.range_key.value)  # type: ignore[union-attr]
-    start = 0
+    keys = [item.range_key.value for item in items]  # type: ignore[union-attr]
+    start = bisect_right(keys, after["S"]) if after["S"] else 0
     if comparison in _RUN_FROM:
-        if not bounds or bounds[0].type != "S":
-            return items
-        keys = [item.range_key.value for item in items]  # type: ignore[union-attr]
-        start = _RUN_FROM[comparison](keys, bounds[0].value)
+        start = max(start, _RUN_FROM[comparison](keys, bounds[0].value))
     return items[start : start + int(limit) + 1]
 
 

@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 from moto.dynamodb.models.table import Table
+from onetrip_local import moto_dynamodb
 from onetrip_local.moto_dynamodb import scale_like_dynamodb
 
 REGION = "cn-northwest-1"
@@ -200,13 +201,25 @@ QUERIES: list[dict[str, Any]] = [
 ]
 
 
-def test_a_query_returns_what_motos_own_query_returns(dynamodb: Any) -> None:
+def test_a_query_returns_what_motos_own_query_returns(
+    dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for p in range(10):
         for n in range(20):
             item = {"pk": {"S": f"p{p}"}, "sk": {"S": f"r{n}"}, "v": {"N": str(n)}}
             dynamodb.put_item(
                 TableName="Records", Item={**item, "g": {"S": "odd" if n % 2 else "even"}}
             )
+    windows: list[int] = []  # how many items each table query handed to moto
+
+    cut = moto_dynamodb._window
+
+    def window(items: list[Any], asked: dict[str, Any], sort_key: str) -> list[Any]:
+        kept = cut(items, asked, sort_key)
+        windows.append(len(kept))
+        return kept
+
+    monkeypatch.setattr(moto_dynamodb, "_window", window)
     ours = [_pages(dynamodb, TableName="Records", **q) for q in QUERIES]
     fast = Table.query
     Table.query = moto_query_of_this_moto  # type: ignore[method-assign]
@@ -215,6 +228,20 @@ def test_a_query_returns_what_motos_own_query_returns(dynamodb: Any) -> None:
     finally:
         Table.query = fast  # type: ignore[method-assign]
     assert ours == theirs
+    # A limited forward query reads Limit + 1 items from where its condition (or its
+    # ExclusiveStartKey) starts; unlimited and backward ones read the partition.
+    assert windows == [
+        20,  # no Limit: the partition
+        5, 5, 5, 3,  # >= with Limit 4: 15 items in 4 pages
+        20, 20, 20, 20,  # backwards: the partition
+        6, 6, 6, 5,  # no key condition on the sort key, Limit 5
+        0,  # an empty partition
+        4, 1,  # > with Limit 3: r6..r9
+        3, 3, 3,  # BETWEEN with Limit 2 (past the run's end too: moto reads on)
+        5, 5,  # BETWEEN with Limit 4: a last, empty page, as moto's
+        3, 3, 3,  # <= with Limit 2
+        2, 2,  # = with Limit 1
+    ]  # fmt: skip
     # string order: "r2" > "r13", "r6" > "r5" but "r50" does not exist
     assert [sum(len(items) for items, _ in pages) for pages in ours] == [
         20, 15, 11, 10, 0, 4, 4, 4, 5, 1, 100,
