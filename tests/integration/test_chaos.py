@@ -25,9 +25,6 @@ from onetrip_infra.constructs.linked_updates import pascal
 
 from tests.support.storm import Storm
 
-# make soak only (not yet run to completion; see docs/reliability.md).
-pytestmark = pytest.mark.soak
-
 CONSUMER_FAILURE_RATE = 0.2
 PUBLISH_CRASH_RATE = 0.1
 

@@ -51,7 +51,6 @@ def run_storm(cloud: Any, persons: int, waves: int, seed: int) -> dict[str, Any]
     return figures
 
 
-@pytest.mark.soak  # ~5 min on the shared 2-core machine: too slow for make test today
 def test_a_duplicate_storm_of_12_changes_applies_each_once(fresh_cloud: Any) -> None:
     figures = run_storm(fresh_cloud, persons=4, waves=3, seed=14)
     assert figures["deliveries"] >= 2 * figures["messages"]
