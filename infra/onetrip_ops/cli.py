@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from onetrip_ops import cases, queues, scoreboard
+from onetrip_ops import cases, queues, scoreboard, webhook_secrets
 from onetrip_ops.target import Target, TargetError
 
 DEFAULT_STUCK_MINUTES = 30
@@ -52,6 +52,16 @@ def add_parser(commands: Any) -> None:
 
     history = verbs.add_parser("history", help="a petition's workflow execution history")
     history.add_argument("petition_id")
+
+    rotate = verbs.add_parser(
+        "rotate-webhook-secret",
+        help="put a new signing secret for a webhook agency; print what the agency installs",
+    )
+    rotate.add_argument("--agency", required=True, help="a webhook agency, e.g. water")
+    rotate.add_argument(
+        "--force", action="store_true",
+        help="rotate even while the previous rotation's window is open",
+    )  # fmt: skip
 
     rebuild = verbs.add_parser(
         "rebuild-scoreboard", help="recompute the scoreboard's counters from the records"
@@ -132,6 +142,40 @@ def _history(target: Target, args: argparse.Namespace) -> Any:
     return cases.petition_history(target, args.petition_id)
 
 
+def _rotate_webhook_secret(target: Target, args: argparse.Namespace) -> Any:
+    from onetrip.routing import Agency
+    from onetrip_infra.connectors import DEFAULT_ROTATION_GRACE_HOURS
+
+    try:
+        agency = Agency(args.agency)
+    except ValueError:
+        raise TargetError(f"unknown agency {args.agency!r}") from None
+    grace_hours = DEFAULT_ROTATION_GRACE_HOURS  # the local runtime's, unless a stage says
+    if args.stage:
+        from onetrip_infra.stages import STAGES
+
+        connector = STAGES[args.stage].connectors.get(agency)
+        if connector is None or not connector.is_webhook:
+            raise TargetError(f"{agency.value} is not a webhook agency of stage {args.stage}")
+        grace_hours = connector.rotation_grace_hours
+    rotation = webhook_secrets.rotate(
+        target, agency, grace=timedelta(hours=grace_hours), now=datetime.now(UTC),
+        force=args.force,
+    )  # fmt: skip
+    return {
+        "agency": rotation.agency,
+        "secretName": rotation.secret_name,
+        "versionId": rotation.version_id,
+        # Shown once, for the operator to hand over out of band (never logged).
+        "install": rotation.secret,
+        "rotatedAt": rotation.rotated_at.isoformat(),
+        "newSignsBy": rotation.new_signs_by.isoformat(),
+        "previousSignsUntil": rotation.previous_signs_until.isoformat(),
+        "agencyAction": "install `install` beside the current secret now (both verify), "
+        f"and drop the old one after {rotation.previous_signs_until.isoformat()}",
+    }
+
+
 def _rebuild_scoreboard(target: Target, args: argparse.Namespace) -> Any:
     return scoreboard.rebuild(target, check_only=args.check)
 
@@ -143,6 +187,7 @@ _VERBS = {
     "stuck": _stuck,
     "history": _history,
     "rebuild-scoreboard": _rebuild_scoreboard,
+    "rotate-webhook-secret": _rotate_webhook_secret,
 }
 
 
