@@ -9,6 +9,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from onetrip.clock import parse_instant
+
 from onetrip_ops import cases, queues, scoreboard, webhook_secrets
 from onetrip_ops.target import Target, TargetError
 
@@ -47,7 +49,11 @@ def add_parser(commands: Any) -> None:
         help="an ops JWT (default $ONETRIP_TOKEN; minted for the local runtime)",
     )  # fmt: skip
 
-    stuck = verbs.add_parser("stuck", help="applications still applying after N minutes")
+    stuck = verbs.add_parser(
+        "stuck",
+        help="applications still applying after N minutes, and webhook notifications "
+        "not acknowledged by their deadline",
+    )
     stuck.add_argument("--older-than", type=int, default=DEFAULT_STUCK_MINUTES, metavar="MINUTES")
 
     history = verbs.add_parser("history", help="a petition's workflow execution history")
@@ -126,16 +132,32 @@ def _retry(target: Target, args: argparse.Namespace) -> Any:
 def _stuck(target: Target, args: argparse.Namespace) -> Any:
     now = datetime.now(UTC)
     found = cases.stuck_applications(target, older_than=timedelta(minutes=args.older_than), now=now)
-    return [
-        {
-            "applicationId": s.application_id,
-            "decidedAt": s.decided_at,
-            "waitingMinutes": int(s.waiting.total_seconds() // 60),
-            "pending": list(s.pending),
-            "failed": list(s.failed),
-        }
-        for s in found
-    ]
+    overdue = cases.overdue_notifications(target, now=now)
+    return {
+        "applications": [
+            {
+                "applicationId": s.application_id,
+                "decidedAt": s.decided_at,
+                "waitingMinutes": int(s.waiting.total_seconds() // 60),
+                "pending": list(s.pending),
+                "notified": list(s.notified),
+                "failed": list(s.failed),
+            }
+            for s in found
+        ],
+        "overdueNotifications": [
+            {
+                "agency": n.agency,
+                "notificationId": n.notification_id,
+                "applicationId": n.application_id,
+                "notifiedAt": n.notified_at,
+                "ackDueAt": n.ack_due_at,
+                "overdueMinutes": int((now - parse_instant(n.ack_due_at)).total_seconds() // 60),
+                "resends": n.resends,
+            }
+            for n in overdue
+        ],
+    }
 
 
 def _history(target: Target, args: argparse.Namespace) -> Any:
@@ -194,6 +216,11 @@ _VERBS = {
 def _print(result: Any, *, as_json: bool) -> None:
     if as_json or not isinstance(result, (list, dict)):
         print(json.dumps(result, ensure_ascii=False, indent=1, default=str))
+        return
+    if isinstance(result, dict) and result and all(isinstance(v, list) for v in result.values()):
+        for section, section_rows in result.items():  # e.g. stuck: two lists
+            print(f"# {section}")
+            _print(section_rows, as_json=False)
         return
     rows = result if isinstance(result, list) else [result]
     if isinstance(result, dict) and all(isinstance(v, int) for v in result.values()):
