@@ -117,8 +117,11 @@ class Api(Construct):
         key = function.node.path
         integration = self._integrations.get(key)
         if integration is None:
+            # One invoke permission per function for this API (source arn
+            # `…:<apiId>/*/*/*`) instead of one per route: the stack is near
+            # CloudFormation's 500 resources, and every route of the API is ours anyway.
             integration = aws_apigatewayv2_integrations.HttpLambdaIntegration(
-                f"{function.node.id}Integration", function
+                f"{function.node.id}Integration", function, scope_permission_to_route=False
             )
             self._integrations[key] = integration
         created: list[aws_apigatewayv2.HttpRoute] = []
