@@ -51,6 +51,7 @@ class AgencySimulator:
     # receiver should (EventBridge waits 5 s); in process (tests) it runs inline.
     background: bool = False
     errors: list[str] = field(default_factory=list)
+    address: str = ""  # http://127.0.0.1:<port> once served
 
     def __post_init__(self) -> None:
         self.receiver = Receiver(self.secret, MemorySeenIds())
@@ -169,7 +170,9 @@ def serve(simulator: AgencySimulator, port: int = 0) -> ThreadingHTTPServer:
         def log_message(self, *args: Any) -> None:
             pass
 
-    return ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    simulator.address = f"http://127.0.0.1:{server.server_address[1]}"
+    return server
 
 
 def http_api(base_url: str, token: str) -> Api:
