@@ -132,6 +132,12 @@ class Api(Construct):
                 integration=integration,
                 authorizer=aws_apigatewayv2.HttpNoneAuthorizer() if public else None,
             )
+            for route in added:
+                for child in route.node.children:
+                    # CDK names it after the stack and the first route that bound the
+                    # function: pinned, it is the same in every stage and route order.
+                    if isinstance(child, aws_lambda.CfnPermission):
+                        child.override_logical_id(f"{function.node.id}ApiPermission")
             if public:
                 for route in added:
                     acknowledge(
