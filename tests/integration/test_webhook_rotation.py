@@ -107,7 +107,8 @@ def test_the_ops_verb_puts_a_new_secret_and_prints_what_the_agency_installs(
     printed = json.loads(capsys.readouterr().out)
     story.rotated, story.new = printed, printed["install"]
     assert printed["agency"] == "water"
-    assert printed["secretName"] == "onetrip/webhooks/water"
+    # (in-process test stacks prefix the name, to share one moto: rotate-onetrip/…)
+    assert printed["secretName"] == "rotate-onetrip/webhooks/water"
     assert len(story.new) == 48 and story.new.isalnum() and story.new != story.old
     rotated_at = datetime.fromisoformat(printed["rotatedAt"])
     assert before - timedelta(seconds=1) <= rotated_at <= datetime.now(UTC)
@@ -116,7 +117,9 @@ def test_the_ops_verb_puts_a_new_secret_and_prints_what_the_agency_installs(
     # Secrets Manager holds the new version as AWSCURRENT and the old as AWSPREVIOUS
     secrets = story.cloud.boto("secretsmanager")
     stages = {
-        stage: secrets.get_secret_value(SecretId="onetrip/webhooks/water", VersionStage=stage)
+        stage: secrets.get_secret_value(
+            SecretId=story.cloud.secret_arn("WaterWebhookSecret"), VersionStage=stage
+        )
         for stage in ("AWSCURRENT", "AWSPREVIOUS")
     }
     assert (stages["AWSCURRENT"]["SecretString"], stages["AWSCURRENT"]["VersionId"]) == (
