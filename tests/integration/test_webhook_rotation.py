@@ -132,6 +132,11 @@ def test_the_ops_verb_puts_a_new_secret_and_prints_what_the_agency_installs(
     assert main([*argv, "water"]) == 2
     assert "signs with both secrets until" in capsys.readouterr().err
     assert signing_secret(story.cloud, Agency.WATER) == story.new
+    # A mirror agency has no signing secret; an unknown one is named
+    assert main([*argv, "electricity"]) == 2
+    assert "'ElectricityWebhookSecret' names no single secret" in capsys.readouterr().err
+    assert main([*argv, "sewage"]) == 2
+    assert "unknown agency 'sewage'" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("installed", ["new", "old"])
