@@ -47,9 +47,15 @@ WEBHOOK_CONTEXT: dict[str, Any] = {
 
 
 def signing_secret(cloud: Any, agency: Agency) -> str:
-    """What the operator hands the agency out of band (Secrets Manager)."""
-    found = cloud.boto("secretsmanager").get_secret_value(SecretId=f"onetrip/webhooks/{agency}")
+    """What the operator hands the agency out of band (Secrets Manager, AWSCURRENT)."""
+    secret_id = cloud.secret_arn(f"{pascal(agency)}WebhookSecret")
+    found = cloud.boto("secretsmanager").get_secret_value(SecretId=secret_id)
     return str(found["SecretString"])
+
+
+def pascal(agency: Agency) -> str:
+    """As the stack names the agency's resources (`WaterWebhookSecret`)."""
+    return "".join(part.capitalize() for part in agency.value.split("_"))
 
 
 def in_process_simulators(cloud: Any) -> dict[Agency, AgencySimulator]:

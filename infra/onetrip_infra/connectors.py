@@ -11,6 +11,8 @@ context `connectors` (a JSON object, or a JSON string on the command line) overr
 them per agency for one synth, e.g.
 `-c connectors='{"water": {"mode": "webhook", "endpoint": "https://water.example/onetrip",
 "secretName": "onetrip/webhooks/water", "ackDeadlineMinutes": 240}}'`.
+`rotationGraceHours` (default 24): after `onetrip ops rotate-webhook-secret`, how long the
+previous signing secret still signs beside the new one (decisions.md).
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ MIRROR = "mirror"
 WEBHOOK = "webhook"
 # A working day: an agency's batch systems run at least daily (a default, per agency).
 DEFAULT_ACK_DEADLINE_MINUTES = 24 * 60
+# A day for the agency to install a rotated secret; at least an hour (the signer's
+# secret cache and EventBridge's retries are minutes).
+DEFAULT_ROTATION_GRACE_HOURS = 24
 
 
 class ConnectorError(ValueError):
@@ -38,6 +43,7 @@ class Connector:
     endpoint: str | None = None  # HTTPS URL of the agency's webhook receiver
     secret_name: str | None = None  # Secrets Manager name of the signing secret
     ack_deadline_minutes: int = DEFAULT_ACK_DEADLINE_MINUTES
+    rotation_grace_hours: int = DEFAULT_ROTATION_GRACE_HOURS
 
     @property
     def is_webhook(self) -> bool:
@@ -78,11 +84,15 @@ def _connector(agency: Agency, spec: Mapping[str, Any]) -> Connector:
     deadline = int(spec.get("ackDeadlineMinutes", DEFAULT_ACK_DEADLINE_MINUTES))
     if deadline < 5:
         raise ConnectorError(f"connectors.{agency}: ackDeadlineMinutes must be at least 5")
+    grace = int(spec.get("rotationGraceHours", DEFAULT_ROTATION_GRACE_HOURS))
+    if grace < 1:
+        raise ConnectorError(f"connectors.{agency}: rotationGraceHours must be at least 1")
     return Connector(
         mode=WEBHOOK,
         endpoint=endpoint,
         secret_name=str(spec.get("secretName") or f"onetrip/webhooks/{agency.value}"),
         ack_deadline_minutes=deadline,
+        rotation_grace_hours=grace,
     )
 
 

@@ -8,8 +8,12 @@ whose ID number changed) and acknowledges. It can be told to be:
   answering, past EventBridge's 5 s timeout by default); `wrong` (acknowledges with a
   malformed body, which onetrip refuses with 422, so the linked update stays open).
 
+It holds one signing secret or two (a rotation: the new one installed beside the old;
+a delivery verifies when any of its signatures matches either).
+
 HTTP (plain, local): `POST <any path>` the webhook; `GET /store` the records;
-`PUT /store` {"records": [...]} seeds them; `POST /mode` {"mode", "slowSeconds"?}.
+`PUT /store` {"records": [...]} seeds them; `POST /mode` {"mode", "slowSeconds"?};
+`POST /secrets` {"secrets": ["…", …]} installs the secrets it verifies with.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -34,7 +38,7 @@ Api = Callable[[str, str, dict[str, Any]], tuple[int, Any]]
 @dataclass
 class AgencySimulator:
     agency: Agency
-    secret: str
+    secret: str | Sequence[str]  # one, or two during a rotation
     api: Api
     mode: str = "up"
     slow_seconds: float = 6.0
@@ -47,15 +51,19 @@ class AgencySimulator:
     # receiver should (EventBridge waits 5 s); in process (tests) it runs inline.
     background: bool = False
     errors: list[str] = field(default_factory=list)
+    address: str = ""  # http://127.0.0.1:<port> once served
 
     def __post_init__(self) -> None:
         self.receiver = Receiver(self.secret, MemorySeenIds())
         self._lock = threading.Lock()
 
-    def use_secret(self, secret: str) -> None:
-        """The secret handed over by onetrip's operator (known once onetrip runs)."""
-        self.secret = secret
-        self.receiver = Receiver(secret, MemorySeenIds())
+    def use_secret(self, *secrets: str) -> None:
+        """The secret(s) handed over by onetrip's operator (known once onetrip runs; two
+        while a rotation is installed). Ids seen stay seen: a replay is still a replay."""
+        if not secrets or not all(secrets):
+            raise ValueError("a simulator needs at least one non-empty secret")
+        self.secret = secrets[0] if len(secrets) == 1 else tuple(secrets)
+        self.receiver = Receiver(self.secret, self.receiver.seen, clock=self.receiver.clock)
 
     def seed(self, record: dict[str, Any]) -> None:
         self.records[record["idNumber"]] = dict(record)
@@ -130,6 +138,14 @@ def serve(simulator: AgencySimulator, port: int = 0) -> ThreadingHTTPServer:
                 simulator.mode = change["mode"]
                 simulator.slow_seconds = float(change.get("slowSeconds", simulator.slow_seconds))
                 return self._json(200, {"mode": simulator.mode})
+            if self.path == "/secrets":
+                installed = json.loads(body or b"{}").get("secrets")
+                if not isinstance(installed, list) or not all(
+                    isinstance(s, str) and s for s in installed
+                ) or not 1 <= len(installed) <= 2:  # fmt: skip
+                    return self._json(422, {"detail": "secrets is a list of 1 or 2 secrets"})
+                simulator.use_secret(*installed)
+                return self._json(200, {"secrets": len(installed)})
             status = simulator.receive(dict(self.headers.items()), body)
             self._json(status, {"status": status})
 
@@ -154,7 +170,9 @@ def serve(simulator: AgencySimulator, port: int = 0) -> ThreadingHTTPServer:
         def log_message(self, *args: Any) -> None:
             pass
 
-    return ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    simulator.address = f"http://127.0.0.1:{server.server_address[1]}"
+    return server
 
 
 def http_api(base_url: str, token: str) -> Api:
@@ -183,8 +201,10 @@ def add_parser(commands: Any) -> None:
     sim.add_argument("--agency", required=True, choices=[a.value for a in Agency])
     sim.add_argument("--port", type=int, default=0, help="where the webhook arrives")
     sim.add_argument("--url", default="http://127.0.0.1:3000", help="onetrip's API")
-    sim.add_argument("--secret", help="the whsec_… signing secret (else read from --url's "
-                     "local runtime: Secrets Manager onetrip/webhooks/<agency>)")  # fmt: skip
+    sim.add_argument("--secret", action="append",
+                     help="a signing secret; twice while a rotation is installed (default: "
+                     "read from --url's local runtime, Secrets Manager onetrip/webhooks/"
+                     "<agency>: its current and previous versions)")  # fmt: skip
     sim.add_argument("--mode", choices=MODES, default="up")
 
 
@@ -192,9 +212,10 @@ def run(args: Any) -> int:
     from onetrip_local.tokens import mint
 
     agency = Agency(args.agency)
-    secret = args.secret or _local_secret(args.url, agency)
+    secrets = args.secret or _local_secrets(args.url, agency)
     token = mint(["agency"], sub=f"{agency.value}-system", agency=agency.value)
-    simulator = AgencySimulator(agency, secret, http_api(args.url, token), mode=args.mode)
+    simulator = AgencySimulator(agency, secrets[0], http_api(args.url, token), mode=args.mode)
+    simulator.use_secret(*secrets)
     server = serve(simulator, args.port)
     print(f"agency-sim {agency.value} ready on http://127.0.0.1:{server.server_address[1]}",
           flush=True)  # fmt: skip
@@ -207,8 +228,9 @@ def run(args: Any) -> int:
     return 0
 
 
-def _local_secret(url: str, agency: Agency) -> str:
-    """The secret as the operator would hand it over, from the local runtime's moto."""
+def _local_secrets(url: str, agency: Agency) -> list[str]:
+    """The secret as the operator would hand it over, from the local runtime's moto (and
+    the previous one, if it was rotated)."""
     import urllib.request
 
     import boto3
@@ -219,4 +241,13 @@ def _local_secret(url: str, agency: Agency) -> str:
         "secretsmanager", endpoint_url=topology["endpointUrl"], region_name=topology["region"],
         aws_access_key_id="testing", aws_secret_access_key="testing",
     )  # fmt: skip
-    return str(client.get_secret_value(SecretId=f"onetrip/webhooks/{agency}")["SecretString"])
+    found = []
+    for stage in ("AWSCURRENT", "AWSPREVIOUS"):
+        try:
+            value = client.get_secret_value(
+                SecretId=f"onetrip/webhooks/{agency}", VersionStage=stage
+            )
+        except client.exceptions.ResourceNotFoundException:
+            continue  # never rotated
+        found.append(str(value["SecretString"]))
+    return found

@@ -497,6 +497,10 @@ def _api_destination(ctx: _Context) -> None:
 def _secret(ctx: _Context) -> None:
     p = ctx.props
     name = p.get("Name") or _local_name(ctx, 512)
+    if p.get("Name") and ctx.options.stack_name != Options.stack_name:
+        # A second stack in the same moto (tests): a named secret (a webhook agency's)
+        # would exist already; the stack's prefix keeps them apart, as for the bus.
+        name = f"{ctx.options.stack_name}-{name}"
     value = p.get("SecretString")
     if value is None:
         value = ctx.options.secret_values.get(ctx.lid) or _generate_secret(

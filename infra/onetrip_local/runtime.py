@@ -176,6 +176,7 @@ class LocalRuntime:
             "buses": t.buses,
             "buckets": t.buckets,
             "keys": t.keys,
+            "secrets": t.secrets,  # logical id -> ARN (names only, never values)
             "staticRoutes": [
                 f"{r.path_pattern} → s3://{r.bucket}{r.origin_path}" for r in t.static_routes
             ],  # fmt: skip

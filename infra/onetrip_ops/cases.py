@@ -18,6 +18,7 @@ from typing import Any
 
 from onetrip.clock import iso, parse_instant
 from onetrip.dal import aws
+from onetrip.dal.agency_notifications import NotificationStore
 from onetrip.dal.applications import ApplicationStore
 from onetrip.domain.application import Application, LinkStatus
 
@@ -34,6 +35,19 @@ class StuckApplication:
     waiting: timedelta
     pending: tuple[str, ...]
     failed: tuple[str, ...]
+    notified: tuple[str, ...] = ()  # webhook agencies that have not acknowledged yet
+
+
+@dataclass(frozen=True)
+class OverdueNotification:
+    """A linked update `notified` to a webhook agency and not acknowledged by its deadline."""
+
+    agency: str
+    notification_id: str
+    application_id: str
+    notified_at: str  # waiting for the agency since
+    ack_due_at: str  # overdue since
+    resends: int  # reminders the sweep has sent (deliveries after the first)
 
 
 def stuck_applications(
@@ -51,8 +65,28 @@ def stuck_applications(
             waiting=now - parse_instant(since),
             pending=_agencies(application, LinkStatus.PENDING),
             failed=_agencies(application, LinkStatus.FAILED),
+            notified=_agencies(application, LinkStatus.NOTIFIED),
         )
         for since, application in found
+    ]
+
+
+def overdue_notifications(target: Target, *, now: datetime) -> list[OverdueNotification]:
+    """Linked updates waiting for a webhook agency's acknowledgement past its deadline,
+    overdue longest first (whatever `--older-than`: the deadline is the agency's)."""
+    store = NotificationStore(target.table("Applications"))
+    with aws.clients_from(target.client):
+        found = list(store.open_past_deadline(now=iso(now)))
+    return [
+        OverdueNotification(
+            agency=n.agency,
+            notification_id=n.notification_id,
+            application_id=n.application_id,
+            notified_at=n.notified_at,
+            ack_due_at=n.ack_due_at,
+            resends=n.deliveries - 1,
+        )
+        for n in sorted(found, key=lambda n: (n.ack_due_at, n.notification_id))
     ]
 
 

@@ -9,7 +9,9 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from onetrip_ops import cases, queues, scoreboard
+from onetrip.clock import parse_instant
+
+from onetrip_ops import cases, queues, scoreboard, webhook_secrets
 from onetrip_ops.target import Target, TargetError
 
 DEFAULT_STUCK_MINUTES = 30
@@ -47,11 +49,25 @@ def add_parser(commands: Any) -> None:
         help="an ops JWT (default $ONETRIP_TOKEN; minted for the local runtime)",
     )  # fmt: skip
 
-    stuck = verbs.add_parser("stuck", help="applications still applying after N minutes")
+    stuck = verbs.add_parser(
+        "stuck",
+        help="applications still applying after N minutes, and webhook notifications "
+        "not acknowledged by their deadline",
+    )
     stuck.add_argument("--older-than", type=int, default=DEFAULT_STUCK_MINUTES, metavar="MINUTES")
 
     history = verbs.add_parser("history", help="a petition's workflow execution history")
     history.add_argument("petition_id")
+
+    rotate = verbs.add_parser(
+        "rotate-webhook-secret",
+        help="put a new signing secret for a webhook agency; print what the agency installs",
+    )
+    rotate.add_argument("--agency", required=True, help="a webhook agency, e.g. water")
+    rotate.add_argument(
+        "--force", action="store_true",
+        help="rotate even while the previous rotation's window is open",
+    )  # fmt: skip
 
     rebuild = verbs.add_parser(
         "rebuild-scoreboard", help="recompute the scoreboard's counters from the records"
@@ -116,20 +132,71 @@ def _retry(target: Target, args: argparse.Namespace) -> Any:
 def _stuck(target: Target, args: argparse.Namespace) -> Any:
     now = datetime.now(UTC)
     found = cases.stuck_applications(target, older_than=timedelta(minutes=args.older_than), now=now)
-    return [
-        {
-            "applicationId": s.application_id,
-            "decidedAt": s.decided_at,
-            "waitingMinutes": int(s.waiting.total_seconds() // 60),
-            "pending": list(s.pending),
-            "failed": list(s.failed),
-        }
-        for s in found
-    ]
+    overdue = cases.overdue_notifications(target, now=now)
+    return {
+        "applications": [
+            {
+                "applicationId": s.application_id,
+                "decidedAt": s.decided_at,
+                "waitingMinutes": int(s.waiting.total_seconds() // 60),
+                "pending": list(s.pending),
+                "notified": list(s.notified),
+                "failed": list(s.failed),
+            }
+            for s in found
+        ],
+        "overdueNotifications": [
+            {
+                "agency": n.agency,
+                "notificationId": n.notification_id,
+                "applicationId": n.application_id,
+                "notifiedAt": n.notified_at,
+                "ackDueAt": n.ack_due_at,
+                "overdueMinutes": int((now - parse_instant(n.ack_due_at)).total_seconds() // 60),
+                "resends": n.resends,
+            }
+            for n in overdue
+        ],
+    }
 
 
 def _history(target: Target, args: argparse.Namespace) -> Any:
     return cases.petition_history(target, args.petition_id)
+
+
+def _rotate_webhook_secret(target: Target, args: argparse.Namespace) -> Any:
+    from onetrip.routing import Agency
+    from onetrip_infra.connectors import DEFAULT_ROTATION_GRACE_HOURS
+
+    try:
+        agency = Agency(args.agency)
+    except ValueError:
+        raise TargetError(f"unknown agency {args.agency!r}") from None
+    # The window the signer applies (for what is printed): the stage's connector's, else
+    # the default (the local runtime, or a connector given with -c at deploy time).
+    grace_hours = DEFAULT_ROTATION_GRACE_HOURS
+    if args.stage:
+        from onetrip_infra.stages import STAGES
+
+        connector = STAGES[args.stage].connectors.get(agency)
+        if connector is not None and connector.is_webhook:
+            grace_hours = connector.rotation_grace_hours
+    rotation = webhook_secrets.rotate(
+        target, agency, grace=timedelta(hours=grace_hours), now=datetime.now(UTC),
+        force=args.force,
+    )  # fmt: skip
+    return {
+        "agency": rotation.agency,
+        "secretName": rotation.secret_name,
+        "versionId": rotation.version_id,
+        # Shown once, for the operator to hand over out of band (never logged).
+        "install": rotation.secret,
+        "rotatedAt": rotation.rotated_at.isoformat(),
+        "newSignsBy": rotation.new_signs_by.isoformat(),
+        "previousSignsUntil": rotation.previous_signs_until.isoformat(),
+        "agencyAction": "install `install` beside the current secret now (both verify), "
+        f"and drop the old one after {rotation.previous_signs_until.isoformat()}",
+    }
 
 
 def _rebuild_scoreboard(target: Target, args: argparse.Namespace) -> Any:
@@ -143,12 +210,18 @@ _VERBS = {
     "stuck": _stuck,
     "history": _history,
     "rebuild-scoreboard": _rebuild_scoreboard,
+    "rotate-webhook-secret": _rotate_webhook_secret,
 }
 
 
 def _print(result: Any, *, as_json: bool) -> None:
     if as_json or not isinstance(result, (list, dict)):
         print(json.dumps(result, ensure_ascii=False, indent=1, default=str))
+        return
+    if isinstance(result, dict) and result and all(isinstance(v, list) for v in result.values()):
+        for section, section_rows in result.items():  # e.g. stuck: two lists
+            print(f"# {section}")
+            _print(section_rows, as_json=False)
         return
     rows = result if isinstance(result, list) else [result]
     if isinstance(result, dict) and all(isinstance(v, int) for v in result.values()):

@@ -31,6 +31,7 @@ class Target:
     queues: dict[str, str] = field(default_factory=dict)  # logical id -> queue URL
     tables: dict[str, str] = field(default_factory=dict)  # logical id -> table name
     state_machines: dict[str, str] = field(default_factory=dict)  # logical id -> ARN
+    secrets: dict[str, str] = field(default_factory=dict)  # logical id -> ARN
     api_url: str | None = None
     # SQS's StartMessageMoveTask; moto (the local runtime) does not implement it.
     message_move_tasks: bool = True
@@ -43,6 +44,9 @@ class Target:
 
     def state_machine_arn(self, name: str = "PetitionWorkflow") -> str:
         return self.state_machines[_pick(self.state_machines, name, "state machine")]
+
+    def secret_arn(self, name: str) -> str:
+        return self.secrets[_pick(self.secrets, name, "secret")]
 
     def dead_letter_queues(self) -> dict[str, str]:
         return {lid: url for lid, url in self.queues.items() if lid.endswith("DeadLetters")}
@@ -68,6 +72,7 @@ class Target:
             queues=by_type.get("AWS::SQS::Queue", {}),  # physical id of a queue = its URL
             tables=by_type.get("AWS::DynamoDB::Table", {}),
             state_machines=by_type.get("AWS::StepFunctions::StateMachine", {}),
+            secrets=by_type.get("AWS::SecretsManager::Secret", {}),  # physical id = ARN
             api_url=outputs.get("ApiUrl"),
         )
 
@@ -88,6 +93,7 @@ class Target:
             queues=dict(topology["queues"]),
             tables=dict(topology["tables"]),
             state_machines=dict(topology["stateMachines"]),
+            secrets=dict(topology.get("secrets", {})),
             api_url=api_url,
             message_move_tasks=False,
         )

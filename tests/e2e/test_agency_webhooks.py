@@ -6,12 +6,14 @@ simulator's store equals the registry, and no value ever travelled in a notifica
 from __future__ import annotations
 
 import json
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from onetrip.routing import Agency
 from onetrip_local.agency_sim import AgencySimulator
+from onetrip_local.cli import main
 
 from tests.builders import AGENCY_FIELDS
 from tests.support.identity_flow import IdentityDesk
@@ -94,3 +96,40 @@ def test_a_forged_delivery_to_the_simulator_is_refused(
     forged = {"webhook-id": "msg_x", "webhook-timestamp": "1", "webhook-signature": "v1,AAAA"}
     assert water.receive(forged, body) == 400
     assert water.rejected[-1] == "stale"
+
+
+def test_a_rotated_secret_installed_beside_the_old_one_misses_no_delivery(
+    city: tuple[HttpCloud, dict[Agency, AgencySimulator]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The runbook (operations.md, "Rotate a webhook agency's signing secret") against the
+    # running runtime: the ops verb over --url, the agency installing the printed secret
+    # beside its current one over the simulator's HTTP, and a change delivered meanwhile.
+    http, sims = city
+    water = sims[Agency.WATER]
+    old = water.secret
+    assert isinstance(old, str)
+    capsys.readouterr()
+    argv = ["ops", "--url", http.url, "--json", "rotate-webhook-secret", "--agency", "water"]
+    assert main(argv) == 0
+    new = json.loads(capsys.readouterr().out)["install"]
+    assert new != old
+    assert _post(f"{water.address}/secrets", {"secrets": [new, old]}) == {"secrets": 2}
+    rejected_before = len(water.rejected)
+
+    desk = IdentityDesk(http)
+    person = desk.register()
+    records = desk.seed_records(person)
+    for agency, sim in sims.items():
+        sim.seed(dict(records[agency]))
+    application = desk.change(person, {"surname": "上官"})["applicationId"]
+    done = wait_until(
+        lambda: (x := desk.application(application))["status"] == "completed" and x, timeout=120
+    )
+    assert set(desk.links(done).values()) == {"applied"}
+    assert water.rejected[rejected_before:] == []
+
+
+def _post(url: str, body: dict[str, Any]) -> Any:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())

@@ -124,3 +124,35 @@ def test_the_dashboard_shows_notifications_acknowledgements_and_overdue(
     body = json.dumps(dashboard["Properties"]["DashboardBody"])
     for metric in ("AgencyNotificationsSent", "AgencyAcknowledgements", "AcknowledgementsOverdue"):
         assert metric in body, metric
+
+
+def test_the_signer_may_read_the_current_and_previous_version_of_each_secret_only(
+    template: dict[str, Any],
+) -> None:
+    # A rotation window signs with AWSCURRENT and AWSPREVIOUS (dal.webhook_bus): the
+    # signer's role reads both, of the two webhook secrets, and no older version.
+    (signer,) = [f for lid, f in _of_type(template, "AWS::Lambda::Function").items()
+                 if lid.startswith("WebhookSigner")]  # fmt: skip
+    role = signer["Properties"]["Role"]["Fn::GetAtt"][0]
+    statements = [
+        statement
+        for policy in _of_type(template, "AWS::IAM::Policy").values()
+        if {"Ref": role} in policy["Properties"]["Roles"]
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    reads = [s for s in statements if "secretsmanager:GetSecretValue" in _listed(s["Action"])]
+    assert sorted(json.dumps(s["Resource"]) for s in reads) == sorted(
+        json.dumps({"Ref": lid}) for lid in ("GasWebhookSecret", "WaterWebhookSecret")
+    )
+    for statement in reads:
+        assert statement["Effect"] == "Allow"
+        assert statement["Condition"] == {
+            "ForAnyValue:StringEquals": {"secretsmanager:VersionStage": ["AWSCURRENT",
+                                                                         "AWSPREVIOUS"]}
+        }  # fmt: skip
+    grace = signer["Properties"]["Environment"]["Variables"]["WEBHOOK_ROTATION_GRACE"]
+    assert json.loads(grace) == {"gas": 86400, "water": 86400}
+
+
+def _listed(value: Any) -> list[str]:
+    return value if isinstance(value, list) else [value]

@@ -91,3 +91,21 @@ def test_access_logs_go_to_a_six_month_log_group(synth) -> None:
 
 def test_the_api_url_is_an_output(synth) -> None:
     assert "ApiUrl" in synth.template["Outputs"]
+
+
+def test_each_api_function_has_one_invoke_permission_for_this_api_only(synth) -> None:
+    # One permission per function (not per route: 48 routes, near CloudFormation's 500
+    # resources), limited to API Gateway calling from this HTTP API, any stage/route.
+    functions = {_integration_function(synth, route) for route in _routes(synth).values()}
+    found = synth.of_type("AWS::Lambda::Permission")
+    permissions = [p["Properties"] for p in found.values()]
+    invoked = sorted(p["FunctionName"]["Fn::GetAtt"][0] for p in permissions)
+    assert invoked == sorted(functions)  # each once, and only the API's functions
+    # pinned: the same logical id in every stage (CDK's embeds the stack's name)
+    assert sorted(found) == sorted(f"{function}ApiPermission" for function in functions)
+    for permission in permissions:
+        assert permission["Action"] == "lambda:InvokeFunction"
+        assert permission["Principal"] == "apigateway.amazonaws.com"
+        parts = permission["SourceArn"]["Fn::Join"][1]
+        assert parts[-2:] == [{"Ref": "HttpApi"}, "/*/*/*"]
+        assert parts[2] == ":execute-api:us-east-1:"

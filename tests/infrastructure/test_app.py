@@ -136,3 +136,22 @@ def test_layer_requirements_leave_boto_to_the_runtime() -> None:
         "segno",
         "standardwebhooks",
     ]
+
+
+# CloudFormation refuses a stack of more than 500 resources. Measured: the default app
+# 403 (440 before one invoke permission per API function instead of per route), with
+# water and gas as webhook agencies 445 (482): the signer and the sweep add 22, each
+# webhook agency 10 (water alone: 435), so all seven agencies as webhooks would be 495.
+DEFAULT_APP_RESOURCES = 403
+WEBHOOK_APP_RESOURCES = 445  # tests/webhooks.WEBHOOK_CONTEXT
+
+
+def test_the_stack_stays_under_cloudformations_500_resources(synth) -> None:
+    from onetrip_local.template import load_template
+
+    from tests.webhooks import WEBHOOK_CONTEXT
+
+    # Exact: a change that adds resources says how many, here.
+    assert len(synth.resources) == DEFAULT_APP_RESOURCES
+    assert len(load_template(WEBHOOK_CONTEXT)["Resources"]) == WEBHOOK_APP_RESOURCES
+    assert WEBHOOK_APP_RESOURCES + 5 * 10 <= 500  # room for the other five as webhooks

@@ -6,21 +6,28 @@ not be written), not stubs of the commands under test.
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from onetrip.clock import parse_instant
+from onetrip.dal.agency_notifications import NotificationStore
 from onetrip.logic import linked_updates
 from onetrip.routing import HELD_FIELDS, Agency, IdentityField
+from onetrip_local.cli import main
 from onetrip_local.harness import LocalCloud
 from onetrip_ops import cases, queues
+from onetrip_ops import cli as ops_cli
 from onetrip_ops.target import TargetError
 
 from tests.builders import OPS
 from tests.support.identity_flow import IdentityDesk
 from tests.support.ops import target_of
 from tests.support.petitions import PetitionDesk
+from tests.webhooks import ACK_DEADLINE_MINUTES, WEBHOOK_CONTEXT, in_process_simulators
 
 
 def ops_api(cloud: LocalCloud) -> cases.ApiCall:
@@ -203,3 +210,99 @@ def test_history_shows_the_petition_workflow_without_its_data(fresh_cloud: Local
     assert all(set(e) <= {"id", "at", "type", "name", "resourceType", "resource"} for e in events)
     with pytest.raises(TargetError, match="no workflow execution"):
         cases.petition_history(target_of(fresh_cloud), "pet_missing")
+
+
+# -- webhook agencies: notified, not acknowledged -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hooks() -> Iterator[LocalCloud]:
+    """Water and gas in `webhook` mode (ack deadline ACK_DEADLINE_MINUTES)."""
+    cloud = LocalCloud.start(context=WEBHOOK_CONTEXT, stack_name="opshooks")
+    yield cloud
+    cloud.stop()
+
+
+def test_stuck_lists_notified_links_past_their_acknowledgement_deadline(
+    hooks: LocalCloud, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a change that water's system never acknowledges (down), gas's acknowledged
+    sims = in_process_simulators(hooks)
+    sims[Agency.WATER].mode = "down"
+    desk, target = IdentityDesk(hooks), target_of(hooks)
+    person = desk.register()
+    records = desk.seed_records(person, [Agency.WATER, Agency.GAS])
+    for agency, sim in sims.items():
+        sim.seed(dict(records[agency]))
+    application_id = desk.change(person, {"surname": "欧阳"})["applicationId"]
+    hooks.deliver()
+    assert desk.links(desk.application(application_id))["water"] == "notified"
+    store = NotificationStore(hooks.table("Applications"))
+    far = (datetime.now(UTC) + timedelta(days=3650)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    (water,) = [n for n in store.due(by=far) if n.application_id == application_id]
+    due = parse_instant(water.ack_due_at)
+    assert due - parse_instant(water.notified_at) == timedelta(minutes=ACK_DEADLINE_MINUTES)
+
+    # Then the application is stuck waiting for water's acknowledgement (not `pending`)
+    (stuck,) = [s for s in cases.stuck_applications(target, older_than=timedelta(0),
+                                                    now=datetime.now(UTC))
+                if s.application_id == application_id]  # fmt: skip
+    assert (stuck.pending, stuck.notified, stuck.failed) == ((), ("water",), ())
+    # and before its deadline the notification is not overdue; a second after, it is
+    assert cases.overdue_notifications(target, now=due - timedelta(seconds=1)) == []
+    late = due + timedelta(seconds=1)
+    assert cases.overdue_notifications(target, now=late) == [
+        cases.OverdueNotification(
+            agency="water", notification_id=water.notification_id, application_id=application_id,
+            notified_at=water.notified_at, ack_due_at=water.ack_due_at, resends=0,
+        )
+    ]  # fmt: skip
+
+    # When the sweep re-sends it (water still down): still listed, since the same
+    # instant, with one re-send
+    assert hooks.fire_schedule("AcknowledgementSweep", late) == {"reminded": 1}
+    hooks.deliver()
+    (again,) = cases.overdue_notifications(target, now=late + timedelta(minutes=1))
+    assert (again.notification_id, again.ack_due_at, again.resends) == (
+        water.notification_id, water.ack_due_at, 1,
+    )  # fmt: skip
+
+    # and `onetrip ops stuck` prints it under overdueNotifications
+    monkeypatch.setattr(ops_cli, "_target", lambda args: target)
+    monkeypatch.setattr(ops_cli, "datetime", _Frozen.at(late + timedelta(minutes=90)))
+    capsys.readouterr()  # what the functions printed (metrics) so far
+    assert main(["ops", "--url", "http://unused", "--json", "stuck", "--older-than", "0"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["overdueNotifications"] == [
+        {"agency": "water", "notificationId": water.notification_id,
+         "applicationId": application_id, "notifiedAt": water.notified_at,
+         "ackDueAt": water.ack_due_at, "overdueMinutes": 90, "resends": 1}
+    ]  # fmt: skip
+    (row,) = [a for a in printed["applications"] if a["applicationId"] == application_id]
+    assert (row["pending"], row["notified"], row["failed"]) == ([], ["water"], [])
+    assert main(["ops", "--url", "http://unused", "stuck", "--older-than", "0"]) == 0
+    text = capsys.readouterr().out
+    assert "# overdueNotifications" in text
+    assert f'notificationId="{water.notification_id}"' in text and "resends=1" in text
+
+    # When water is back and acknowledges the next reminder: nothing is overdue any more
+    sims[Agency.WATER].mode = "up"
+    next_check = late + timedelta(minutes=ACK_DEADLINE_MINUTES + 1)
+    assert hooks.fire_schedule("AcknowledgementSweep", next_check) == {"reminded": 1}
+    hooks.deliver()
+    assert desk.application(application_id)["status"] == "completed"
+    assert cases.overdue_notifications(target, now=next_check) == []
+
+
+class _Frozen(datetime):
+    """`datetime` whose now() is a fixed instant (the CLI's clock, not the stores')."""
+
+    instant: datetime
+
+    @classmethod
+    def at(cls, instant: datetime) -> type[_Frozen]:
+        return type("Frozen", (cls,), {"instant": instant})
+
+    @classmethod
+    def now(cls, tz: Any = None) -> _Frozen:  # type: ignore[override]
+        return cls.instant  # type: ignore[return-value]

@@ -14,5 +14,6 @@ def target_of(cloud: LocalCloud) -> Target:
         queues={lid: queue.url for lid, queue in topology.queues.items()},
         tables=dict(topology.tables),
         state_machines=dict(topology.state_machines),
+        secrets=dict(topology.secrets),
         message_move_tasks=False,  # moto has no StartMessageMoveTask
     )

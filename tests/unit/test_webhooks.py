@@ -10,7 +10,7 @@ import base64
 import hashlib
 import hmac
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from onetrip.domain.webhooks import (
@@ -18,6 +18,7 @@ from onetrip.domain.webhooks import (
     Receiver,
     Rejected,
     Rejection,
+    SigningKeys,
     canonical_body,
     notification_body,
     sign,
@@ -142,3 +143,110 @@ def test_the_published_webhook_schema_is_the_notification_contract() -> None:
     expected = {"notificationId", "applicationId", "agency", "changedFields", "registryVersion"}
     assert set(schema["required"]) == set(schema["properties"]) == expected
     assert expected == NOTIFICATION_FIELDS
+
+
+# -- rotation: several secrets, several signatures ------------------------------------------
+
+OLD = SECRET
+NEW = "whsec_" + base64.b64encode(b"n" * 32).decode()
+LEAKED_THEN_ROTATED = OLD  # why one rotates: the old secret may be known to an attacker
+ROTATED_AT = datetime.fromtimestamp(NOW - 3600, UTC)
+GRACE = timedelta(hours=24)
+
+
+def _during_rotation(webhook_id: str = "msg_1", body: str = BODY) -> dict[str, str]:
+    return sign([NEW, OLD], webhook_id, datetime.fromtimestamp(NOW, UTC), body)
+
+
+def _hmac(key: bytes, webhook_id: str, body: str) -> str:
+    digest = hmac.new(key, f"{webhook_id}.{NOW}.{body}".encode(), hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+def test_signing_with_two_secrets_lists_both_signatures_new_first() -> None:
+    header = _during_rotation()["webhook-signature"]
+    assert header == f"{_hmac(b'n' * 32, 'msg_1', BODY)} {_hmac(b'k' * 32, 'msg_1', BODY)}"
+
+
+def test_the_reference_library_verifies_a_two_signature_header_with_either_secret() -> None:
+    now = int(time.time())
+    headers = sign([NEW, OLD], "msg_1", datetime.fromtimestamp(now, UTC), BODY)
+    for secret in (OLD, NEW):
+        assert Webhook(secret).verify(BODY, headers)["notificationId"] == "ntf_1"
+
+
+@pytest.mark.parametrize(
+    "installed", [(OLD,), (NEW,), (OLD, NEW), (NEW, OLD)], ids=["old", "new", "both", "both2"]
+)
+def test_during_the_window_an_agency_with_the_old_the_new_or_both_secrets_verifies(
+    installed: tuple[str, ...],
+) -> None:
+    receiver = Receiver(installed, MemorySeenIds(), clock=lambda: NOW)
+    assert receiver.verify(BODY, _during_rotation())["notificationId"] == "ntf_1"
+
+
+def test_an_agency_that_installed_both_verifies_what_only_one_secret_signed() -> None:
+    receiver = Receiver((OLD, NEW), MemorySeenIds(), clock=lambda: NOW)
+    at = datetime.fromtimestamp(NOW, UTC)
+    assert receiver.verify(BODY, sign(OLD, "msg_old", at, BODY))["agency"] == "water"
+    assert receiver.verify(BODY, sign(NEW, "msg_new", at, BODY))["agency"] == "water"
+
+
+def test_the_signing_keys_before_during_and_after_the_window() -> None:
+    never_rotated = SigningKeys(current=OLD, current_since=ROTATED_AT, previous=None, grace=GRACE)
+    rotated = SigningKeys(current=NEW, current_since=ROTATED_AT, previous=OLD, grace=GRACE)
+    assert never_rotated.at(ROTATED_AT + timedelta(hours=1)) == (OLD,)
+    assert rotated.at(ROTATED_AT) == (NEW, OLD)
+    assert rotated.at(ROTATED_AT + GRACE - timedelta(seconds=1)) == (NEW, OLD)
+    assert rotated.at(ROTATED_AT + GRACE) == (NEW,)
+    assert rotated.at(ROTATED_AT + GRACE + timedelta(days=30)) == (NEW,)
+
+
+def test_after_the_window_only_the_new_secret_signs_and_an_old_only_agency_refuses() -> None:
+    rotated = SigningKeys(current=NEW, current_since=ROTATED_AT, previous=OLD, grace=GRACE)
+    after = ROTATED_AT + GRACE + timedelta(minutes=1)
+    headers = sign(rotated.at(after), "msg_1", after, BODY)
+    assert " " not in headers["webhook-signature"]
+    clock = after.timestamp
+    assert Receiver(NEW, MemorySeenIds(), clock=clock).verify(BODY, headers)["agency"] == "water"
+    with pytest.raises(Rejected) as caught:
+        Receiver(OLD, MemorySeenIds(), clock=clock).verify(BODY, headers)
+    assert caught.value.reason is Rejection.BAD_SIGNATURE
+
+
+def test_a_forged_extra_signature_does_not_authenticate_a_tampered_body() -> None:
+    # The attacker keeps our genuine signatures and adds its own for the body it wants.
+    tampered = BODY.replace("surname", "givenName")
+    forged = sign("whsec_" + base64.b64encode(b"a" * 32).decode(), "msg_1",
+                  datetime.fromtimestamp(NOW, UTC), tampered)["webhook-signature"]  # fmt: skip
+    headers = {**_during_rotation(), "webhook-signature": f"{forged} "
+               f"{_during_rotation()['webhook-signature']} v1,{'A' * 44} v2,x ,,"}  # fmt: skip
+    for installed in ((OLD,), (NEW,), (OLD, NEW)):
+        with pytest.raises(Rejected) as caught:
+            Receiver(installed, MemorySeenIds(), clock=lambda: NOW).verify(tampered, headers)
+        assert caught.value.reason is Rejection.BAD_SIGNATURE
+
+
+def test_a_leaked_old_secret_is_useless_once_the_agency_dropped_it() -> None:
+    # After the window the agency keeps only the new secret: a message the attacker signs
+    # with the old one, padded with junk signatures, is refused.
+    headers = sign(LEAKED_THEN_ROTATED, "msg_evil", datetime.fromtimestamp(NOW, UTC), BODY)
+    headers["webhook-signature"] += f" v1,{'B' * 44} v1,"
+    with pytest.raises(Rejected) as caught:
+        Receiver((NEW,), MemorySeenIds(), clock=lambda: NOW).verify(BODY, headers)
+    assert caught.value.reason is Rejection.BAD_SIGNATURE
+
+
+def test_adding_a_signature_to_a_seen_delivery_does_not_evade_replay() -> None:
+    receiver = Receiver((OLD, NEW), MemorySeenIds(), clock=lambda: NOW)
+    receiver.verify(BODY, _during_rotation())
+    again = _during_rotation()
+    again["webhook-signature"] = f"v1,{'C' * 44} " + again["webhook-signature"]
+    with pytest.raises(Rejected) as caught:
+        receiver.verify(BODY, again)
+    assert caught.value.reason is Rejection.REPLAYED
+
+
+def test_signing_needs_a_secret() -> None:
+    with pytest.raises(ValueError, match="at least one"):
+        sign([], "msg_1", datetime.fromtimestamp(NOW, UTC), BODY)

@@ -73,6 +73,15 @@ class NotificationStore:
         for item in self.items.ack_due.query(ACK_DUE, self.items.gsi1sk <= f"{by}~"):
             yield _notification(item)
 
+    def open_past_deadline(self, *, now: str) -> Iterator[Notification]:
+        """Open notifications whose acknowledgement deadline (the first one; reminders do
+        not move it) is at or before `now`, for `ops stuck`. Reads the ACKDUE partition of
+        the sparse index, i.e. the open notifications only: a reminder moves the next
+        check past the deadline, so the sort key cannot bound this."""
+        overdue = self.items.ack_due_at <= now
+        for item in self.items.ack_due.query(ACK_DUE, filter_condition=overdue):
+            yield _notification(item)
+
     # Transaction parts
 
     def put_new(self, notification: Notification) -> Write:

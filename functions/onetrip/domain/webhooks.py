@@ -15,9 +15,9 @@ import hmac
 import json
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -53,14 +53,37 @@ def notification_body(payload: Mapping[str, Any]) -> str:
     return canonical_body(payload)
 
 
-def sign(secret: str, webhook_id: str, at: datetime, body: str) -> dict[str, str]:
-    """The three Standard Webhooks headers for `body` sent as message `webhook_id` at `at`."""
-    signature = Webhook(secret).sign(msg_id=webhook_id, timestamp=at, data=body)
+def sign(secrets: str | Sequence[str], webhook_id: str, at: datetime, body: str) -> dict[str, str]:
+    """The three Standard Webhooks headers for `body` sent as message `webhook_id` at `at`.
+    Several secrets (a rotation) give several space-separated signatures, in that order."""
+    keys = (secrets,) if isinstance(secrets, str) else tuple(secrets)
+    if not keys:
+        raise ValueError("signing needs at least one secret")
+    signatures = [Webhook(key).sign(msg_id=webhook_id, timestamp=at, data=body) for key in keys]
     return {
         "webhook-id": webhook_id,
         "webhook-timestamp": str(int(at.timestamp())),
-        "webhook-signature": signature,
+        "webhook-signature": " ".join(signatures),
     }
+
+
+@dataclass(frozen=True)
+class SigningKeys:
+    """An agency's secret versions (Secrets Manager AWSCURRENT / AWSPREVIOUS) and the
+    rotation rule: the previous secret also signs until `grace` after the current one was
+    created, so an agency that has not yet installed the new secret keeps verifying."""
+
+    current: str
+    current_since: datetime  # the current version's CreatedDate: when the rotation was made
+    previous: str | None = None
+    grace: timedelta = timedelta(hours=24)
+
+    def at(self, moment: datetime) -> tuple[str, ...]:
+        """The secrets to sign with at `moment`: the current one first."""
+        in_window = moment < self.current_since + self.grace
+        if self.previous and self.previous != self.current and in_window:
+            return (self.current, self.previous)
+        return (self.current,)
 
 
 class Rejection(StrEnum):
@@ -103,9 +126,11 @@ class MemorySeenIds:
 
 @dataclass
 class Receiver:
-    """Verifies deliveries for one shared secret: signature, freshness, then replay."""
+    """Verifies deliveries: signature, freshness, then replay. `secret` is one shared
+    secret or several (during a rotation the agency installs the new one beside the old):
+    a delivery is authentic when any listed signature verifies with any of them."""
 
-    secret: str
+    secret: str | Sequence[str]
     seen: SeenIds
     clock: Callable[[], float] = time.time
     tolerance_seconds: int = TOLERANCE_SECONDS
@@ -135,15 +160,23 @@ class Receiver:
             raise Rejected(Rejection.BAD_BODY)
         return payload
 
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return (self.secret,) if isinstance(self.secret, str) else tuple(self.secret)
+
     def _signed(self, text: str, headers: Mapping[str, str], stamp: int) -> bool:
-        expected = sign(
-            self.secret, headers["webhook-id"], datetime.fromtimestamp(stamp, UTC), text
-        )["webhook-signature"]
-        # The header may list several signatures (key rotation): any v1 match counts.
+        at = datetime.fromtimestamp(stamp, UTC)
+        expected = [
+            sign(secret, headers["webhook-id"], at, text)["webhook-signature"]
+            for secret in self.secrets
+        ]
+        # The header may list several signatures (key rotation): any v1 match with any of
+        # our secrets counts; an entry that matches nothing (forged, other version, junk)
+        # adds nothing, since each signature covers the id, timestamp and body.
         # The library's own verify() reads the wall clock and raises ValueError on a
         # malformed entry, so the comparison is made here, on its sign().
-        offered = headers["webhook-signature"].split(" ")
-        return any(_same(expected, candidate) for candidate in offered)
+        offered = [entry for entry in headers["webhook-signature"].split(" ") if entry]
+        return any(_same(e, candidate) for e in expected for candidate in offered)
 
 
 def _same(expected: str, candidate: str) -> bool:
@@ -157,6 +190,7 @@ __all__ = [
     "Rejected",
     "Rejection",
     "SeenIds",
+    "SigningKeys",
     "canonical_body",
     "notification_body",
     "sign",

@@ -23,7 +23,7 @@ logger = Logger()
 def _record_handler(record: SQSRecord) -> None:
     due = AgencyNotificationDue.model_validate(event_of(record)[1])
     bus = wiring.webhook_bus(get_settings())
-    notification = signed(due, bus.secret_of, now())
+    notification = signed(due, bus.secrets_at, now())
     bus.put(notification)
     logger.info(
         "notification signed",

@@ -169,7 +169,9 @@ def notices(settings: Settings) -> NoticeStores:
 
 @lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
 def webhook_bus(settings: Settings) -> WebhookBus:
-    return WebhookBus(settings.event_bus_name, settings.webhook_secrets)
+    return WebhookBus(
+        settings.event_bus_name, settings.webhook_secrets, settings.webhook_rotation_grace
+    )
 
 
 @lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)

@@ -10,7 +10,7 @@ reminder, freshly signed) and counted for the ops alarm, again every deadline pe
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -211,14 +211,17 @@ def remind_overdue(stores: ReminderStores, now: datetime) -> int:
 
 
 def signed(
-    due: AgencyNotificationDue, secret_of: Callable[[str], str], at: datetime
+    due: AgencyNotificationDue,
+    secrets_at: Callable[[str, datetime], Sequence[str]],
+    at: datetime,
 ) -> AgencyNotificationSigned:
     """The webhook for `due`, signed now (just before delivery, so it is fresh). Each
     delivery has its own webhook-id: receivers refuse a webhook-id they have seen."""
     payload = due.payload()
     body = webhooks.notification_body(payload)
     webhook_id = f"msg_{due.notification_id}_{due.delivery}"
-    headers = webhooks.sign(secret_of(due.agency), webhook_id, at, body)
+    # During a rotation window: signed with the new secret and the previous one.
+    headers = webhooks.sign(secrets_at(due.agency, at), webhook_id, at, body)
     return AgencyNotificationSigned(
         agency=due.agency,
         webhook_id=webhook_id,

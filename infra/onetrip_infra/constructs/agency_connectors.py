@@ -45,6 +45,8 @@ DELIVERY_RETRIES = 8
 # Calls per second to one agency: its system is not ours to overload.
 AGENCY_RATE_PER_SECOND = 10
 SWEEP_EVERY = "rate(5 minutes)"
+# A rotation window signs with the new secret and the one before it (dal.webhook_bus).
+SIGNING_STAGES = ("AWSCURRENT", "AWSPREVIOUS")
 # The headers the API destination sends, from the signed event (JSON paths).
 WEBHOOK_HEADERS = {
     "webhook-id": "$.detail.webhookId",
@@ -78,8 +80,9 @@ class AgencyWebhook(Construct):
         acknowledge(
             self.secret,
             "SMG4",
-            "A shared webhook secret is rotated by agreement with the agency (both sides "
-            "accept old and new signatures for a day), not on a timer: operations.md.",
+            "A shared webhook secret is rotated by agreement with the agency (`onetrip ops "
+            "rotate-webhook-secret`; old and new both sign for rotationGraceHours), not on a "
+            "timer: operations.md.",
         )
         # The connection's API key is a sender label, not a credential: the signature is
         # what authenticates a notification (the connection needs some authorization).
@@ -173,11 +176,16 @@ class AgencyConnectors(Construct):
                 "WEBHOOK_SECRETS": json.dumps(
                     {a.value: hook.secret.secret_arn for a, hook in self.agencies.items()}
                 ),
+                "WEBHOOK_ROTATION_GRACE": json.dumps(
+                    {a.value: connectors[a].rotation_grace_hours * 3600 for a in self.agencies},
+                    sort_keys=True,
+                ),
             },
             description="Signs notifications to webhook agencies (Standard Webhooks)",
         )
         for hook in self.agencies.values():
-            hook.secret.grant_read(self.signer)
+            # The two versions a rotation window signs with, and no older one.
+            hook.secret.grant_read(self.signer, version_stages=list(SIGNING_STAGES))
         bus.bus.grant_put_events_to(self.signer)
         self.signer.add_event_source(config.queue_batches(self.queue, gather_seconds=0))
         for child in self.signer.node.children:

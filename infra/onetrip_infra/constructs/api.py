@@ -117,8 +117,11 @@ class Api(Construct):
         key = function.node.path
         integration = self._integrations.get(key)
         if integration is None:
+            # One invoke permission per function for this API (source arn
+            # `…:<apiId>/*/*/*`) instead of one per route: the stack is near
+            # CloudFormation's 500 resources, and every route of the API is ours anyway.
             integration = aws_apigatewayv2_integrations.HttpLambdaIntegration(
-                f"{function.node.id}Integration", function
+                f"{function.node.id}Integration", function, scope_permission_to_route=False
             )
             self._integrations[key] = integration
         created: list[aws_apigatewayv2.HttpRoute] = []
@@ -129,6 +132,12 @@ class Api(Construct):
                 integration=integration,
                 authorizer=aws_apigatewayv2.HttpNoneAuthorizer() if public else None,
             )
+            for route in added:
+                for child in route.node.children:
+                    # CDK names it after the stack and the first route that bound the
+                    # function: pinned, it is the same in every stage and route order.
+                    if isinstance(child, aws_lambda.CfnPermission):
+                        child.override_logical_id(f"{function.node.id}ApiPermission")
             if public:
                 for route in added:
                     acknowledge(
