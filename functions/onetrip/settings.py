@@ -36,6 +36,9 @@ class Settings(BaseModel):
     ack_deadline_seconds: int = Field(default=86400, alias="ACK_DEADLINE_SECONDS")
     # The webhook signer: {"<agency>": "<signing secret ARN or name>"} (JSON).
     webhook_secrets: str = Field(default="{}", alias="WEBHOOK_SECRETS")
+    # Partner cities (跨市通办), JSON: onetrip.domain.partners; CITY is this stage's city.
+    partners: str = Field(default="{}", alias="PARTNERS")
+    city: str = Field(default="", alias="CITY")
     credentials_table: str = Field(default="", alias="CREDENTIALS_TABLE")
     status_lists_table: str = Field(default="", alias="STATUS_LISTS_TABLE")
     issuer_keys_table: str = Field(default="", alias="ISSUER_KEYS_TABLE")
@@ -51,7 +54,7 @@ class Settings(BaseModel):
             return value
         return cls.model_fields[info.field_name or ""].default
 
-    @field_validator("connector_mode", "webhook_secrets", mode="before")
+    @field_validator("connector_mode", "webhook_secrets", "partners", mode="before")
     @classmethod
     def _blank_text_is_unset(cls, value: object, info: ValidationInfo) -> object:
         return cls.model_fields[info.field_name or ""].default if value == "" else value
