@@ -212,9 +212,20 @@ class Monitoring(Construct):
             self._function(connectors.signer)
         self._sweep(connectors.sweep, "AcknowledgementSweep")
         if stack.partners is not None:
-            # The inbox (its DLQ also holds what EventBridge could not forward to a
-            # partner); its function is watched with the other functions.
-            self._queue(stack.partners.inbox, stack.partners.dead_letters, "PartnerInbox")
+            # What was given up on, either way (the inbox's, and what EventBridge could not
+            # forward to a partner); no age alarm for the inbox (the overdue alarm at the
+            # sender covers a stuck partner, and the stack is near CloudFormation's 500).
+            # Its function is watched with the other functions.
+            self.facade.monitor_sqs_queue(
+                queue=stack.partners.dead_letters,
+                alarm_friendly_name="PartnerDeadLetters",
+                add_queue_max_size_alarm={
+                    "Critical": MaxMessageCountThreshold(
+                        max_message_count=0,
+                        treat_missing_data_override=aws_cloudwatch.TreatMissingData.NOT_BREACHING,
+                    )
+                },
+            )
         for agency, hook in connectors.agencies.items():
             # What EventBridge could not deliver within the retry window lands here; the
             # notification is still open, and the sweep re-sends it when it falls due.
