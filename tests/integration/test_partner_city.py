@@ -8,7 +8,11 @@ then. Expected values come from the registry and API.md.
 
 from __future__ import annotations
 
+import base64
 import json
+import threading
+import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,8 +21,12 @@ from typing import Any
 import pytest
 from onetrip.dal.activity import ActivityLog
 from onetrip.dal.agency_notifications import Notification, NotificationStore
+from onetrip.dal.partner_api import PartnerApi
 from onetrip.routing import Agency
+from onetrip_local.apigw import ApiResult, HttpRequest
 from onetrip_local.harness import LocalCloud
+from onetrip_local.server import LocalHttpServer
+from onetrip_local.tokens import mint
 
 from tests.builders import AGENCY_FIELDS, REGISTRAR, claims
 from tests.partners import (
@@ -262,3 +270,60 @@ def test_only_the_partners_own_system_may_pull_its_notification(
     assert pull("water", "water") == 404
     assert pull("partner:hangzhou", "partner:hangzhou") == 404
     assert pull(PARTY, PARTY) == 200
+
+
+def test_the_partner_api_client_gets_a_token_once_and_pulls_and_acks_over_http(
+    cities: tuple[LocalCloud, LocalCloud], link: PartnerLink
+) -> None:
+    """dal.partner_api as PartnerInbox uses it in AWS: the client-credentials grant at the
+    partner's identity provider, then the sender's API over HTTP with a verified JWT."""
+    link.down = True  # the inbox leaves the notification open for this client
+    change = _change(cities)
+    change.partner.deliver()
+    notification = change.notification().notification_id
+    grants: list[str] = []
+
+    def identity_provider(request: HttpRequest) -> ApiResult:
+        basic = base64.b64encode(b"zhoushan-client:s3cret").decode()
+        if request.path != "/_local/token" or request.headers.get("authorization") != (
+            f"Basic {basic}"
+        ):
+            return ApiResult(401, {}, b"")
+        grants.append(request.path)
+        token = mint(["agency"], sub=f"{PARTY}-system", agency=PARTY)
+        body = json.dumps({"access_token": token, "token_type": "Bearer", "expires_in": 3600})
+        return ApiResult(200, {"content-type": "application/json"}, body.encode())
+
+    server = LocalHttpServer(0, change.home.serve, identity_provider)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    secret = f"onetrip/partners/test-{uuid.uuid4().hex[:8]}"
+    change.home.boto("secretsmanager").create_secret(Name=secret, SecretString=json.dumps({
+        "tokenUrl": f"{url}/_local/token", "clientId": "zhoushan-client",
+        "clientSecret": "s3cret"}))  # fmt: skip
+    try:
+        api = PartnerApi(url, secret)
+        status, values = api(
+            "POST", f"/agencies/{PARTY}/changes/lookup", {"notificationId": notification}
+        )
+        assert status == 200, values
+        registry = change.desk.person(change.person["personId"])
+        assert values == {
+            "notificationId": notification,
+            "idNumber": registry["idNumber"],
+            "formerIdNumbers": [],
+            **{f: registry[f] for f in AGENCY_FIELDS[Agency.SOCIAL_SECURITY] if f != "idNumber"},
+        }
+        status, acked = api(
+            "POST", f"/agencies/{PARTY}/changes/{notification}/ack", {"result": "applied"}
+        )
+        assert status == 200, acked
+        assert len(grants) == 1  # the token is kept for the second call
+        # a call without a valid token is refused by the JWT authorizer
+        bad = PartnerApi(url, secret)
+        bad._token = ("not-a-jwt", time.time() + 60)
+        assert bad("POST", f"/agencies/{PARTY}/changes/lookup", {})[0] == 401
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert change.application()["status"] == "completed"
