@@ -95,14 +95,19 @@ class Change:
         return [entry["event"] for entry in self.application()["timeline"]]
 
 
-def _change(cities: tuple[LocalCloud, LocalCloud], district: str = PARTNER_DISTRICT) -> Change:
-    """A person of `district`, held by every Ningbo agency and two Zhoushan agencies,
-    changes surname; Ningbo's own linked updates are delivered."""
+def _change(
+    cities: tuple[LocalCloud, LocalCloud],
+    district: str = PARTNER_DISTRICT,
+    partner_agencies: tuple[Agency, ...] = PARTNER_AGENCIES,
+) -> Change:
+    """A person of `district`, held by every Ningbo agency and (by default) two Zhoushan
+    agencies, changes surname; Ningbo's own linked updates are delivered."""
     home, partner = cities
     desk = IdentityDesk(home)
     person = desk.register(district=district)
     desk.seed_records(person)
-    IdentityDesk(partner).seed_records(person, list(PARTNER_AGENCIES))
+    if partner_agencies:
+        IdentityDesk(partner).seed_records(person, list(partner_agencies))
     application = desk.change(person, {"surname": "欧阳"})
     report = home.deliver()
     assert not report.errors, report.errors[0]
@@ -175,6 +180,23 @@ def test_the_partners_pull_lands_in_the_citizens_activity_log(
         PARTY, "partner_city", "linked_update_pull", "disclosed")  # fmt: skip
     assert pull["claims"] == sorted([*AGENCY_FIELDS[Agency.SOCIAL_SECURITY], "formerIdNumbers"])
     assert pull["reference"].startswith("ntf")
+    # and the citizen reads it in their activity log
+    citizen = claims("citizen", idNumber=change.person["idNumber"])
+    shown = change.home.api("GET", "/credentials/activity", claims=citizen).json
+    assert [(e["party"], e["partyKind"], e["type"]) for e in shown] == [
+        (PARTY, "partner_city", "linked_update_pull")
+    ]
+
+
+def test_a_partner_holding_no_record_acknowledges_not_applicable(
+    cities: tuple[LocalCloud, LocalCloud], link: PartnerLink
+) -> None:
+    change = _change(cities, partner_agencies=())
+    change.partner.deliver()
+    done = change.application()
+    assert done["status"] == "completed"
+    assert change.desk.links(done)[PARTY] == "not_applicable"
+    assert change.timeline().count(f"acknowledged:{PARTY}") == 1
 
 
 def test_a_duplicate_cross_city_event_and_a_repeated_ack_are_applied_once(

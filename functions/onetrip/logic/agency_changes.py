@@ -28,6 +28,7 @@ from onetrip.dal.outbox import Outbox
 from onetrip.domain import webhooks
 from onetrip.domain.access import Caller, Role
 from onetrip.domain.application import LinkStatus
+from onetrip.domain.verification import PartyKind
 from onetrip.errors import Conflict, Forbidden, NotFound, invalid
 from onetrip.events import AgencyNotificationDue, AgencyNotificationSigned
 from onetrip.logic.linked_updates import LinkedStores, complete_if_final, due_event
@@ -90,7 +91,7 @@ def pull(
                 person.person_id,
                 at=at,
                 party=agency,
-                party_kind="partner_city" if partner_city(agency) else "agency",
+                party_kind=(PartyKind.PARTNER_CITY if partner_city(agency) else PartyKind.AGENCY),
                 type=PULL,
                 claims=sorted({*held, "formerIdNumbers"}),
                 result="disclosed",
