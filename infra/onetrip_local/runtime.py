@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from onetrip.routing import partner_party
 
 from onetrip_local.api_destinations import Deliverer, urllib_transport
 from onetrip_local.apigw import ApiResult, HttpRequest, problem_result, serve_request
@@ -197,9 +198,9 @@ class LocalRuntime:
 
 def _client_credentials(request: HttpRequest) -> ApiResult:
     """The local identity provider's token endpoint for machine clients (a partner city's
-    system): the client-credentials grant with HTTP Basic; the client id is the party
-    (`partner:<city>`), the token an `agency` token for it. Local only: no secret check,
-    like `onetrip token`."""
+    system): the client-credentials grant with HTTP Basic; the client id is the city (a
+    Basic user-id has no colon), the token an `agency` token for `partner:<city>`. Local
+    only: no secret check, like `onetrip token`."""
     kind, _, encoded = request.headers.get("authorization", "").partition(" ")
     try:
         client_id = base64.b64decode(encoded).decode().split(":", 1)[0]
@@ -208,7 +209,8 @@ def _client_credentials(request: HttpRequest) -> ApiResult:
     form = urllib.parse.parse_qs((request.body or b"").decode())
     if kind.lower() != "basic" or not client_id or form.get("grant_type") != ["client_credentials"]:
         return _json(400, {"error": "invalid_request"})
-    token = mint(["agency"], sub=f"{client_id}-system", agency=client_id)
+    party = partner_party(client_id)
+    token = mint(["agency"], sub=f"{party}-system", agency=party)
     return _json(200, {"access_token": token, "token_type": "Bearer", "expires_in": 3600})
 
 

@@ -66,7 +66,7 @@ def cities() -> Iterator[tuple[HttpCloud, HttpCloud]]:
                 "secretsmanager", endpoint_url=moto, region_name="us-east-1",
                 aws_access_key_id="testing", aws_secret_access_key="testing",
             ).create_secret(Name="onetrip/partners/ningbo", SecretString=json.dumps({
-                "tokenUrl": f"{home.url}/_local/token", "clientId": PARTY,
+                "tokenUrl": f"{home.url}/_local/token", "clientId": "zhoushan",
                 "clientSecret": "local"}))  # fmt: skip
             yield HttpCloud(home.url), HttpCloud(partner.url)
         finally:
