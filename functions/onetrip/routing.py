@@ -57,3 +57,28 @@ def agencies_for(changed: Iterable[str]) -> list[Agency]:
     """The agencies that hold at least one of the changed fields, in table order."""
     changed_set = set(changed)
     return [agency for agency, held in HELD_FIELDS.items() if changed_set.intersection(held)]
+
+
+# -- Partner cities (跨市通办) -------------------------------------------------------------
+# A partner city (another onetrip stage, e.g. Zhoushan for Ningbo) is one more linked-update
+# party: `partner:<city>` names its linked update, its notifications, its timeline entries
+# and its API caller (`custom:agency` of its token). Its agencies together hold every field.
+PARTNER_PREFIX = "partner:"
+PARTNER_FIELDS: tuple[IdentityField, ...] = tuple(IdentityField)
+
+
+def partner_party(city: str) -> str:
+    """`zhoushan` -> `partner:zhoushan`."""
+    return f"{PARTNER_PREFIX}{city}"
+
+
+def partner_city(party: str) -> str | None:
+    """The city of a `partner:<city>` party, else None."""
+    return party.removeprefix(PARTNER_PREFIX) if party.startswith(PARTNER_PREFIX) else None
+
+
+def held_fields(party: str) -> tuple[IdentityField, ...]:
+    """The fields an agency or a partner city holds; KeyError for anything else."""
+    if partner_city(party):
+        return PARTNER_FIELDS
+    return HELD_FIELDS[Agency(party)]

@@ -38,6 +38,9 @@ class Settings(BaseModel):
     webhook_secrets: str = Field(default="{}", alias="WEBHOOK_SECRETS")
     # {"<agency>": seconds}: how long after a rotation the previous secret also signs.
     webhook_rotation_grace: str = Field(default="{}", alias="WEBHOOK_ROTATION_GRACE")
+    # Partner cities (跨市通办), JSON: onetrip.domain.partners; CITY is this stage's city.
+    partners: str = Field(default="{}", alias="PARTNERS")
+    city: str = Field(default="", alias="CITY")
     credentials_table: str = Field(default="", alias="CREDENTIALS_TABLE")
     status_lists_table: str = Field(default="", alias="STATUS_LISTS_TABLE")
     issuer_keys_table: str = Field(default="", alias="ISSUER_KEYS_TABLE")
@@ -53,7 +56,9 @@ class Settings(BaseModel):
             return value
         return cls.model_fields[info.field_name or ""].default
 
-    @field_validator("connector_mode", "webhook_secrets", "webhook_rotation_grace", mode="before")
+    @field_validator(
+        "connector_mode", "webhook_secrets", "webhook_rotation_grace", "partners", mode="before"
+    )
     @classmethod
     def _blank_text_is_unset(cls, value: object, info: ValidationInfo) -> object:
         return cls.model_fields[info.field_name or ""].default if value == "" else value

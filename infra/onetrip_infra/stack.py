@@ -17,6 +17,7 @@ from onetrip_infra.constructs.layer import DependencyLayer
 from onetrip_infra.constructs.linked_updates import LinkedUpdates
 from onetrip_infra.constructs.monitoring import Monitoring
 from onetrip_infra.constructs.notifications import CitizenNotifications
+from onetrip_infra.constructs.partner_cities import PartnerCities, partners_environment
 from onetrip_infra.constructs.petitions import PetitionWorkflow
 from onetrip_infra.constructs.scoreboard import Scoreboard
 from onetrip_infra.constructs.verification import Verification
@@ -54,7 +55,8 @@ class OnetripStack(Stack):
             self, "LinkedUpdates", defaults=self.defaults, data=self.data, bus=self.bus,
             connectors=stage.connectors,
         )  # fmt: skip
-        # Only where some agency runs its own system (stages.py / context `connectors`).
+        # Only where some agency runs its own system (stages.py / context `connectors`), or
+        # a partner city is notified (its reminders are the same acknowledgement sweep's).
         self.connectors = (
             AgencyConnectors(
                 self,
@@ -64,9 +66,25 @@ class OnetripStack(Stack):
                 data=self.data,
                 bus=self.bus,
             )  # fmt: skip
-            if stage.webhook_agencies
+            if stage.webhook_agencies or stage.partners
             else None
         )
+        # Partner cities (跨市通办): other stages of this app, in their own accounts.
+        self.partners = (
+            PartnerCities(
+                self,
+                "PartnerCities",
+                city=stage.city,
+                partners=stage.partners,
+                defaults=self.defaults,
+                data=self.data,
+                bus=self.bus,
+            )  # fmt: skip
+            if stage.partners
+            else None
+        )
+        for name, value in partners_environment(stage.partners).items():
+            self.identity.identity_changes.add_environment(name, value)
         self.petitions = PetitionWorkflow(
             self, "PetitionWorkflow", defaults=self.defaults, data=self.data, bus=self.bus,
             api=self.api,

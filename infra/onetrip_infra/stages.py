@@ -3,7 +3,8 @@
 Pick one with CDK context `stage` (`make synth STAGE=prod`, `cdk synth -c stage=prod`);
 without it the app is `dev`, which is also what tests and `onetrip local` synthesize.
 Context keys `region`, `account`, `oidcIssuer` + `oidcAudience` and `alarmEmails`
-(comma-separated) override the stage's values for one synth.
+(comma-separated) override the stage's values for one synth; `connectors`, `city` and
+`partners` (onetrip_infra.connectors, onetrip_infra.partners) add to them.
 
 `python -m onetrip_infra.stages check prod` fails while a stage still carries example
 values (the issuer, the alarm recipients): `make deploy` runs it first.
@@ -20,8 +21,9 @@ from urllib.parse import urlsplit
 from aws_cdk import RemovalPolicy
 from onetrip.routing import Agency
 
-from onetrip_infra import connectors
+from onetrip_infra import connectors, partners
 from onetrip_infra.connectors import Connector, ConnectorError
+from onetrip_infra.partners import Partner, PartnerError
 
 
 class ConfigurationError(ValueError):
@@ -51,6 +53,11 @@ class Stage:
     retain_data: bool
     # Agencies with their own systems (webhook mode); every other agency is `mirror`.
     connectors: Mapping[Agency, Connector] = field(default_factory=dict)
+    # The city this stage serves, and its partner cities (跨市通办, onetrip_infra.partners):
+    # other stages of this app, in their own accounts. A partner's bus ARN exists only
+    # after its first deploy, so partners usually come as context `partners`.
+    city: str = "ningbo"
+    partners: Mapping[str, Partner] = field(default_factory=dict)
 
     @property
     def webhook_agencies(self) -> dict[Agency, Connector]:
@@ -85,6 +92,8 @@ class Stage:
         found += [f"webhook endpoint of {a} is an example value {c.endpoint}"
                   for a, c in self.webhook_agencies.items()
                   if _example_host(str(c.endpoint))]  # fmt: skip
+        found += [f"partner {p.city}'s apiUrl is an example value {p.api_url}"
+                  for p in self.partners.values() if _example_host(p.api_url)]  # fmt: skip
         return found
 
 
@@ -127,6 +136,17 @@ STAGES: Mapping[str, Stage] = {
         alarm_emails=("onetrip-oncall@example.gov.cn",),
         retain_data=True,
     ),
+    # The partner city (跨市通办): the same app for Zhoushan, in Zhoushan's account. Each
+    # of prod and zhoushan names the other in context `partners` once both are deployed.
+    "zhoushan": Stage(
+        name="zhoushan",
+        region="cn-north-1",
+        account=None,
+        oidc=OidcProvider(issuer="https://idp.example.gov.cn/oidc", audience="onetrip-zhoushan"),
+        alarm_emails=("onetrip-oncall@zhoushan.example.gov.cn",),
+        retain_data=True,
+        city="zhoushan",
+    ),
 }
 DEFAULT_STAGE = "dev"
 
@@ -160,6 +180,16 @@ def stage_from_context(context: Mapping[str, Any] | Any) -> Stage:
         except (ConnectorError, ValueError) as error:
             raise ConfigurationError(str(error)) from error
         stage = replace(stage, connectors=chosen)
+    if get("city"):
+        stage = replace(stage, city=str(get("city")))
+    if get("partners"):
+        try:
+            chosen_partners = {**stage.partners, **partners.parse(get("partners"))}
+        except (PartnerError, ValueError) as error:
+            raise ConfigurationError(str(error)) from error
+        if stage.city in chosen_partners:
+            raise ConfigurationError(f"partners: {stage.city} is this stage's own city")
+        stage = replace(stage, partners=chosen_partners)
     if stage.oidc is None and stage.in_china:
         raise ConfigurationError(
             f"Region {stage.region} has no Amazon Cognito: pass the identity provider as "

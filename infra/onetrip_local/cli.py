@@ -49,6 +49,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="deliver API-destination calls for HOST to 127.0.0.1 over plain HTTP "
         "(e.g. water.agency.test=127.0.0.1:9001 for `onetrip agency-sim`)",
     )  # fmt: skip
+    local.add_argument(
+        "--moto-endpoint", metavar="URL",
+        help="join another onetrip local's moto (its /_local/topology endpointUrl), e.g. to "
+        "run a partner city beside it; use a --stack-name of its own",
+    )  # fmt: skip
+    local.add_argument("--stack-name", default="onetrip", help="prefix of generated names")
     local.add_argument("-v", "--verbose", action="store_true", help="log every request")
 
     token = commands.add_parser("token", help="print a JWT the local runtime accepts")
@@ -220,6 +226,8 @@ def _local(args: argparse.Namespace) -> int:
         context=context,
         max_visibility_timeout=args.max_visibility_timeout,
         resolve=dict(item.split("=", 1) for item in args.resolve),
+        moto_endpoint=args.moto_endpoint,
+        stack_name=args.stack_name,
     )
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

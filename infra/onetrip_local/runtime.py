@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import json
 import logging
 import os
 import threading
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from onetrip.routing import partner_party
 
 from onetrip_local.api_destinations import Deliverer, urllib_transport
 from onetrip_local.apigw import ApiResult, HttpRequest, problem_result, serve_request
@@ -24,7 +27,7 @@ from onetrip_local.provision import Options, Topology, check_types, provision
 from onetrip_local.scheduler import Scheduler
 from onetrip_local.server import ADMIN_PREFIX, LocalHttpServer
 from onetrip_local.template import TemplateError, load_template
-from onetrip_local.tokens import Verifier
+from onetrip_local.tokens import Verifier, mint
 from onetrip_local.triggers import function_environment
 from onetrip_local.workers import WorkerPool
 
@@ -42,6 +45,11 @@ class RuntimeOptions:
     template: dict[str, Any] | None = None  # default: the app's (synthesized, cached)
     # API-destination endpoints' hosts -> "127.0.0.1:port" (plain HTTP locally).
     resolve: Mapping[str, str] = field(default_factory=dict)
+    # Join another `onetrip local`'s moto instead of starting one (a partner city: moto
+    # delivers a rule's event-bus target to another stack's bus in the same moto), with
+    # this stack's prefix for generated names.
+    moto_endpoint: str | None = None
+    stack_name: str = "onetrip"
 
 
 class LocalRuntime:
@@ -54,17 +62,19 @@ class LocalRuntime:
         opts = self.options
         template = opts.template or load_template(opts.context, log=log.info)
         check_types(template)  # before anything starts: an unknown type is a clear error
-        self.moto = MotoServer()
+        self.moto: MotoServer | None = None if opts.moto_endpoint else MotoServer()
+        self.endpoint_url = opts.moto_endpoint or (self.moto.endpoint_url if self.moto else "")
         os.environ.update(
             AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-            AWS_DEFAULT_REGION=opts.region, AWS_ENDPOINT_URL=self.moto.endpoint_url,
+            AWS_DEFAULT_REGION=opts.region, AWS_ENDPOINT_URL=self.endpoint_url,
         )  # fmt: skip
         self.topology: Topology = provision(
-            template, endpoint_url=self.moto.endpoint_url, region=opts.region,
-            options=Options(max_visibility_timeout=opts.max_visibility_timeout),
+            template, endpoint_url=self.endpoint_url, region=opts.region,
+            options=Options(max_visibility_timeout=opts.max_visibility_timeout,
+                            stack_name=opts.stack_name),
         )  # fmt: skip
         environments = {
-            lid: function_environment(spec, endpoint_url=self.moto.endpoint_url,
+            lid: function_environment(spec, endpoint_url=self.endpoint_url,
                                       region=opts.region)
             for lid, spec in self.topology.functions.items()
         }  # fmt: skip
@@ -101,12 +111,12 @@ class LocalRuntime:
     @functools.cached_property
     def _s3(self) -> Any:
         return boto3.client(  # type: ignore[call-overload]
-            "s3", endpoint_url=self.moto.endpoint_url, region_name=self.options.region
+            "s3", endpoint_url=self.endpoint_url, region_name=self.options.region
         )
 
     def _sqs(self) -> Any:
         return boto3.client(  # type: ignore[call-overload]
-            "sqs", endpoint_url=self.moto.endpoint_url, region_name=self.options.region
+            "sqs", endpoint_url=self.endpoint_url, region_name=self.options.region
         )
 
     def stop(self) -> None:
@@ -120,8 +130,9 @@ class LocalRuntime:
             self.pool.stop_all()
         for thread in self._threads:
             thread.join(timeout=5)
-        if hasattr(self, "moto"):
-            self.moto.stop()
+        own_moto: MotoServer | None = getattr(self, "moto", None)
+        if own_moto is not None:
+            own_moto.stop()  # not a joined one: its owner stops it
 
     # -- HTTP -----------------------------------------------------------------------------
 
@@ -136,6 +147,8 @@ class LocalRuntime:
 
     def _admin(self, request: HttpRequest) -> ApiResult:
         path = request.path[len(ADMIN_PREFIX) :].strip("/")
+        if request.method == "POST" and path == "token":
+            return _client_credentials(request)
         body = json.loads(request.body or b"{}")
         try:
             if request.method == "POST" and path.startswith("schedules/"):
@@ -182,6 +195,24 @@ class LocalRuntime:
             ],  # fmt: skip
             "ignored": sorted(f"{lid} ({type_})" for lid, type_ in t.ignored.items()),
         }
+
+
+def _client_credentials(request: HttpRequest) -> ApiResult:
+    """The local identity provider's token endpoint for machine clients (a partner city's
+    system): the client-credentials grant with HTTP Basic; the client id is the city (a
+    Basic user-id has no colon), the token an `agency` token for `partner:<city>`. Local
+    only: no secret check, like `onetrip token`."""
+    kind, _, encoded = request.headers.get("authorization", "").partition(" ")
+    try:
+        client_id = base64.b64decode(encoded).decode().split(":", 1)[0]
+    except ValueError:
+        client_id = ""
+    form = urllib.parse.parse_qs((request.body or b"").decode())
+    if kind.lower() != "basic" or not client_id or form.get("grant_type") != ["client_credentials"]:
+        return _json(400, {"error": "invalid_request"})
+    party = partner_party(client_id)
+    token = mint(["agency"], sub=f"{party}-system", agency=party)
+    return _json(200, {"access_token": token, "token_type": "Bearer", "expires_in": 3600})
 
 
 def _instant(text: str) -> datetime:

@@ -62,7 +62,7 @@ def sources_hash(context: Mapping[str, Any]) -> str:
     return digest.hexdigest()[:16]
 
 
-_TEMPLATES_KEPT = 3
+_TEMPLATES_KEPT = 5  # the default app, webhook agencies, two partner cities, one spare
 _SYNTH_SCRIPT = """
 import json, sys
 from onetrip_infra.app import synth_template

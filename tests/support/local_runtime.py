@@ -119,9 +119,11 @@ def wait_until(probe: Any, timeout: float, interval: float = 0.25) -> Any:
     raise AssertionError(f"gave up after {timeout} s")
 
 
-def start(*extra_args: str, startup_seconds: float = STARTUP_SECONDS) -> RunningLocal:
-    """Start `onetrip local` on a free port and wait until it says it is ready."""
-    port = _free_port()
+def start(
+    *extra_args: str, startup_seconds: float = STARTUP_SECONDS, port: int | None = None
+) -> RunningLocal:
+    """Start `onetrip local` on a free port (or `port`) and wait until it says it is ready."""
+    port = port or _free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     for key in ("AWS_ENDPOINT_URL", "MOTO_PORT"):  # the runtime starts its own moto
         env.pop(key, None)

@@ -172,14 +172,19 @@ class ApplicationStore:
         entry = self.parts(_app_pk(application_id), f"TL#{at}#{event}", at=at, event=event, by=by)
         return Write.put("timeline", entry)
 
-    def new_link(self, application_id: str, agency: str, *, at: str) -> Write:
+    def new_link(
+        self, application_id: str, agency: str, *, at: str, notification_id: str | None = None
+    ) -> Write:
+        """A pending linked update; with `notification_id`, one notified at once (a partner
+        city, told in the approval's own transaction)."""
         link = self.parts(
             _app_pk(application_id),
             f"LINK#{agency}",
             agency=agency,
-            status="pending",
+            status="pending" if notification_id is None else "notified",
             attempts=0,
             updated_at=at,
+            notification_id=notification_id,
         )
         return Write.put(f"link:{agency}", link, self.parts.pk.does_not_exist())
 

@@ -168,6 +168,7 @@ class PartyKind(StrEnum):
 
     AGENCY = "agency"
     CLERK = "clerk"
+    PARTNER_CITY = "partner_city"  # 跨市通办: a partner city's system pulled a linked update
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from onetrip.dal.credentials import CredentialStore
 from onetrip.dal.issuer_keys import IssuerKeyStore
 from onetrip.dal.notices import NoticeStore
 from onetrip.dal.outbox import Outbox
+from onetrip.dal.partner_api import PartnerApi
 from onetrip.dal.petition_workflow import Workflow
 from onetrip.dal.petitions import PetitionStore
 from onetrip.dal.registry import RegistryStore
@@ -27,6 +28,7 @@ from onetrip.dal.status_lists import StatusListStore
 from onetrip.dal.status_objects import StatusObjects
 from onetrip.dal.tasks import TaskStore
 from onetrip.dal.webhook_bus import WebhookBus
+from onetrip.domain import partners
 from onetrip.logic.agency_changes import AgencyApiStores, AgencyChangeStores, ReminderStores
 from onetrip.logic.credentials.stores import CredentialStores
 from onetrip.logic.identity_changes import IdentityStores
@@ -62,6 +64,8 @@ def identity(settings: Settings) -> IdentityStores:
         registry=RegistryStore(settings.registry_table),
         applications=ApplicationStore(settings.applications_table),
         outbox=outbox(settings),
+        notifications=NotificationStore(settings.applications_table),
+        partners=partners.parse(settings.partners),
     )
 
 
@@ -181,3 +185,10 @@ def acknowledgement_reminders(settings: Settings) -> ReminderStores:
         applications=ApplicationStore(settings.applications_table),
         outbox=outbox(settings),
     )
+
+
+@lru_cache(maxsize=_FUNCTIONS_PER_PROCESS)
+def partner_api(settings: Settings, city: str) -> PartnerApi:
+    """A partner city's API, with this city's client (token kept per function instance)."""
+    partner = partners.parse(settings.partners)[city]
+    return PartnerApi(partner.api_url, partner.credentials_secret)

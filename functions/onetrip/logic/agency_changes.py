@@ -28,10 +28,11 @@ from onetrip.dal.outbox import Outbox
 from onetrip.domain import webhooks
 from onetrip.domain.access import Caller, Role
 from onetrip.domain.application import LinkStatus
+from onetrip.domain.verification import PartyKind
 from onetrip.errors import Conflict, Forbidden, NotFound, invalid
 from onetrip.events import AgencyNotificationDue, AgencyNotificationSigned
 from onetrip.logic.linked_updates import LinkedStores, complete_if_final, due_event
-from onetrip.routing import HELD_FIELDS, Agency
+from onetrip.routing import held_fields, partner_city
 
 logger = Logger(child=True)
 
@@ -54,19 +55,20 @@ class AgencyApiStores:
 
 def _own_notification(
     stores: AgencyChangeStores, caller: Caller, agency_name: str, notification_id: str
-) -> tuple[Agency, Notification]:
-    """The agency's own system only; another agency's notification does not exist (404)."""
+) -> tuple[str, Notification]:
+    """The agency's own system only; another agency's notification does not exist (404).
+    A partner city's system is `partner:<city>` here (its token's `custom:agency`)."""
     caller.require(Role.AGENCY)
     try:
-        agency = Agency(agency_name)
-    except ValueError:
+        held_fields(agency_name)
+    except (KeyError, ValueError):
         raise NotFound(detail=f"Unknown agency: {agency_name}.") from None
-    if caller.agency != agency.value:
+    if caller.agency != agency_name:
         raise Forbidden(detail="An agency system may only use its own notifications.")
     found = stores.linked.notifications.get(notification_id)
-    if found is None or found.agency != agency.value:
+    if found is None or found.agency != agency_name:
         raise NotFound(detail="No such notification for this agency.")
-    return agency, found
+    return agency_name, found
 
 
 def pull(
@@ -81,15 +83,15 @@ def pull(
     if person is None:
         raise NotFound(detail="No such notification for this agency.")
     values = person.as_api()
-    held = [field.value for field in HELD_FIELDS[agency]]
+    held = [field.value for field in held_fields(agency)]
     # Logged before the data leaves: a pull that is not logged never answers.
     transact(
         [
             stores.activity.entry(
                 person.person_id,
                 at=at,
-                party=agency.value,
-                party_kind="agency",
+                party=agency,
+                party_kind=(PartyKind.PARTNER_CITY if partner_city(agency) else PartyKind.AGENCY),
                 type=PULL,
                 claims=sorted({*held, "formerIdNumbers"}),
                 result="disclosed",
@@ -135,16 +137,16 @@ def acknowledge(
                 ),
                 linked.applications.settle_link(
                     notification.application_id,
-                    agency.value,
+                    agency,
                     status=result,
                     at=at,
                     from_statuses=(LinkStatus.NOTIFIED,),
-                    error=f"{agency.value} reported: {error}" if error else None,
+                    error=f"{agency} reported: {error}" if error else None,
                 ),
                 linked.applications.timeline(
                     notification.application_id,
                     at=at,
-                    event=f"acknowledged:{agency.value}",
+                    event=f"acknowledged:{agency}",
                     by=caller.sub,
                 ),
             ]
@@ -155,15 +157,15 @@ def acknowledge(
             raise _settled(latest.status if latest else "settled") from cancelled
         # The link left `notified` without this notification (ops retried it meanwhile).
         raise Conflict(detail="This linked update was settled another way.") from cancelled
-    metrics.count(metrics.Metric.AGENCY_ACKNOWLEDGEMENTS, agency=agency.value, result=result)
+    metrics.count(metrics.Metric.AGENCY_ACKNOWLEDGEMENTS, agency=agency, result=result)
     if result == LinkStatus.APPLIED:
-        metrics.count(metrics.Metric.LINKED_UPDATES_APPLIED, agency=agency.value)
+        metrics.count(metrics.Metric.LINKED_UPDATES_APPLIED, agency=agency)
     elif result == LinkStatus.FAILED:
-        metrics.count(metrics.Metric.LINKED_UPDATES_FAILED, agency=agency.value)
+        metrics.count(metrics.Metric.LINKED_UPDATES_FAILED, agency=agency)
     complete_if_final(linked, notification.application_id)
     return {
         "notificationId": notification_id,
-        "agency": agency.value,
+        "agency": agency,
         "applicationId": notification.application_id,
         "result": result,
         "acknowledgedAt": at,

@@ -7,13 +7,14 @@ logic/linked_updates.py) → completed / completed_with_failures; ops may retry 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from onetrip import metrics
-from onetrip.clock import new_id, now_iso
+from onetrip.clock import iso, new_id, now_iso
+from onetrip.dal.agency_notifications import Notification, NotificationStore
 from onetrip.dal.applications import ApplicationStore
 from onetrip.dal.models import TransactionCancelled, Write, transact
 from onetrip.dal.outbox import Outbox
@@ -22,11 +23,13 @@ from onetrip.domain import ethnicity, id_number
 from onetrip.domain.access import Caller, Role
 from onetrip.domain.application import Application, LinkStatus, Status
 from onetrip.domain.identity_rules import birth_date_errors, name_errors
+from onetrip.domain.partners import PartnerCity, holder
 from onetrip.domain.person import Gender, Person, with_changes
 from onetrip.errors import Conflict, FieldError, InvalidInput, NotFound, invalid
 from onetrip.events import IdentityChanged, IdentityChangeSubmitted, LinkedUpdateRetryRequested
+from onetrip.logic.linked_updates import due_event
 from onetrip.logic.persons import find_by_id_number, may_see
-from onetrip.routing import Agency, agencies_for
+from onetrip.routing import Agency, agencies_for, partner_party
 
 # Allocation tries random free sequence codes; 25 collisions in a row would mean the
 # region/date is nearly exhausted, which a clerk must hear about rather than wait on.
@@ -38,6 +41,10 @@ class IdentityStores:
     registry: RegistryStore
     applications: ApplicationStore
     outbox: Outbox
+    notifications: NotificationStore | None = None
+    # Partner cities (跨市通办): a person registered in one of a partner's districts gets
+    # a `partner:<city>` linked update, notified in the approval's own transaction.
+    partners: Mapping[str, PartnerCity] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -273,13 +280,65 @@ def _commit_approval(
         apps.timeline(app_id, at=at, event="approved", by=by),
         outbox_write,
     ]
+    outbox_items = [outbox_item]
+    partner = holder(dict(stores.partners), person.district)
+    if partner is not None and stores.notifications is not None:
+        partner_writes, partner_item = _notify_partner(
+            stores, stores.notifications, partner, app_id, updated, changes, at
+        )
+        writes += partner_writes
+        outbox_items.append(partner_item)
     if updated.id_number != person.id_number:
         writes += [
             stores.registry.claim_number(updated.id_number, person.person_id),
             stores.registry.retire_number(person.id_number),
         ]
     transact(writes)
-    stores.outbox.publish_quietly([outbox_item])
+    stores.outbox.publish_quietly(outbox_items)
+    if partner is not None:
+        metrics.count(metrics.Metric.AGENCY_NOTIFICATIONS_SENT, agency=partner_party(partner.city))
+
+
+def _notify_partner(
+    stores: IdentityStores,
+    notifications: NotificationStore,
+    partner: PartnerCity,
+    app_id: str,
+    updated: Person,
+    changes: dict[str, dict[str, Any]],
+    at: str,
+) -> tuple[list[Write], Any]:
+    """The partner's linked update, born `notified`: the link, the notification (ids and
+    field names), the timeline entry and the outbox event (`AgencyNotificationDue` for
+    `partner:<city>`, which a rule forwards to the partner's bus). Nothing needs to be
+    read first (whose records the partner holds is the registry district), so no consumer
+    stands between the approval and the partner; the acknowledgement sweep reminds it."""
+    party = partner_party(partner.city)
+    when = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    notification = Notification(
+        notification_id=new_id("ntf"),
+        application_id=app_id,
+        person_id=updated.person_id,
+        agency=party,
+        changed_fields=sorted(changes),
+        registry_version=updated.version,
+        status="notified",
+        deliveries=1,
+        deadline_seconds=partner.ack_deadline_seconds,
+        notified_at=at,
+        ack_due_at=iso(when + timedelta(seconds=partner.ack_deadline_seconds)),
+        next_check=None,
+    )
+    outbox_write, outbox_item = stores.outbox.entry(due_event(notification))
+    writes = [
+        stores.applications.new_link(
+            app_id, party, at=at, notification_id=notification.notification_id
+        ),
+        notifications.put_new(notification),
+        stores.applications.timeline(app_id, at=at, event=f"notified:{party}"),
+        outbox_write,
+    ]
+    return writes, outbox_item
 
 
 def _commit_decision(writes: list[Write]) -> None:

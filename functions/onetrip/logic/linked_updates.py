@@ -202,7 +202,15 @@ def due_event(notification: Notification) -> AgencyNotificationDue:
 def _sync(
     stores: LinkedStores, agency: Agency, person: Person, application_id: str, at: str
 ) -> tuple[str, list[Write]]:
-    record = _find(stores.records, agency, person)
+    return mirror_writes(stores.records, agency, person, application_id, at)
+
+
+def mirror_writes(
+    records: AgencyRecordStore, agency: Agency, person: Person, application_id: str, at: str
+) -> tuple[str, list[Write]]:
+    """The writes that make the agency's record mirror `person` (none if it already
+    mirrors this registry version or a newer one), and the linked update's status."""
+    record = _find(records, agency, person)
     if record is None:
         return LinkStatus.NOT_APPLICABLE, []
     if int(record.get("registryVersion", 0)) >= person.version:
@@ -220,12 +228,12 @@ def _sync(
         mirrored.pop(key, None)
     if record["idNumber"] == person.id_number:
         return LinkStatus.APPLIED, [
-            stores.records.put_record(agency, mirrored, expected_version=int(record["version"]))
+            records.put_record(agency, mirrored, expected_version=int(record["version"]))
         ]
     # Re-key: the record moves under the new number, the old number becomes an alias.
     return LinkStatus.APPLIED, [
-        stores.records.put_record(agency, mirrored, expected_version=None),
-        stores.records.put_alias(
+        records.put_record(agency, mirrored, expected_version=None),
+        records.put_alias(
             agency,
             former=record["idNumber"],
             current=person.id_number,

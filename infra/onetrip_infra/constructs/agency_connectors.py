@@ -24,6 +24,7 @@ from aws_cdk import (
     aws_events_targets,
     aws_lambda,
     aws_secretsmanager,
+    aws_sqs,
 )
 from constructs import Construct
 from onetrip.events import AgencyNotificationDue, AgencyNotificationSigned
@@ -152,6 +153,36 @@ class AgencyConnectors(Construct):
             for agency, connector in webhook.items()
         }
 
+        # The signer only where some agency is `webhook`; with partner cities alone only
+        # the sweep (it reminds partners too).
+        self.dead_letters: aws_sqs.Queue | None = None
+        self.queue: aws_sqs.Queue | None = None
+        self.signer: aws_lambda.Function | None = None
+        if webhook:
+            self._signer(defaults, bus, webhook)
+
+        self.sweep = defaults.function(
+            self,
+            "AcknowledgementSweep",
+            handler="onetrip.handlers.acknowledgement_sweep.handler",
+            environment={
+                "APPLICATIONS_TABLE": data.applications.table_name,
+                "OUTBOX_TABLE": data.outbox.table_name,
+                "EVENT_BUS_NAME": bus.name,
+            },
+            description="Reminds webhook agencies of notifications past their deadline",
+        )
+        for table in (data.applications, data.outbox):
+            table.grant_read_write_data(self.sweep)
+        bus.bus.grant_put_events_to(self.sweep)
+        self.schedule = invoke_on_schedule(
+            self, "AcknowledgementSchedule", self.sweep, SWEEP_EVERY,
+            description="Remind webhook agencies of unacknowledged notifications",
+        )  # fmt: skip
+
+    def _signer(
+        self, defaults: FunctionDefaults, bus: EventBus, webhook: Mapping[Agency, Connector]
+    ) -> None:
         self.dead_letters = config.dead_letter_queue(self, "WebhookDeadLetters")
         self.queue = config.consumer_queue(self, "WebhookQueue", self.dead_letters)
         self.due_rule = aws_events.Rule(
@@ -191,22 +222,3 @@ class AgencyConnectors(Construct):
         for child in self.signer.node.children:
             if isinstance(child, aws_lambda.EventSourceMapping):
                 pin_logical_id(child, "WebhookQueueSource")
-
-        self.sweep = defaults.function(
-            self,
-            "AcknowledgementSweep",
-            handler="onetrip.handlers.acknowledgement_sweep.handler",
-            environment={
-                "APPLICATIONS_TABLE": data.applications.table_name,
-                "OUTBOX_TABLE": data.outbox.table_name,
-                "EVENT_BUS_NAME": bus.name,
-            },
-            description="Reminds webhook agencies of notifications past their deadline",
-        )
-        for table in (data.applications, data.outbox):
-            table.grant_read_write_data(self.sweep)
-        bus.bus.grant_put_events_to(self.sweep)
-        self.schedule = invoke_on_schedule(
-            self, "AcknowledgementSchedule", self.sweep, SWEEP_EVERY,
-            description="Remind webhook agencies of unacknowledged notifications",
-        )  # fmt: skip

@@ -42,7 +42,7 @@ from cdk_monitoring_constructs import (
 )
 from constructs import Construct
 from onetrip.metrics import Metric
-from onetrip.routing import Agency
+from onetrip.routing import Agency, partner_party
 
 from onetrip_infra.config import SERVICE_NAME, acknowledge, pin_logical_id
 from onetrip_infra.stages import Stage
@@ -206,9 +206,26 @@ class Monitoring(Construct):
         if connectors is None:
             return
         self.facade.add_large_header("Agencies with their own systems (webhooks)")
-        self._queue(connectors.queue, connectors.dead_letters, "WebhookSigner")
-        self._function(connectors.signer)
+        if connectors.signer is not None:
+            assert connectors.queue is not None and connectors.dead_letters is not None
+            self._queue(connectors.queue, connectors.dead_letters, "WebhookSigner")
+            self._function(connectors.signer)
         self._sweep(connectors.sweep, "AcknowledgementSweep")
+        if stack.partners is not None:
+            # What was given up on, either way (the inbox's, and what EventBridge could not
+            # forward to a partner); no age alarm for the inbox (the overdue alarm at the
+            # sender covers a stuck partner, and the stack is near CloudFormation's 500).
+            # Its function is watched with the other functions.
+            self.facade.monitor_sqs_queue(
+                queue=stack.partners.dead_letters,
+                alarm_friendly_name="PartnerDeadLetters",
+                add_queue_max_size_alarm={
+                    "Critical": MaxMessageCountThreshold(
+                        max_message_count=0,
+                        treat_missing_data_override=aws_cloudwatch.TreatMissingData.NOT_BREACHING,
+                    )
+                },
+            )
         for agency, hook in connectors.agencies.items():
             # What EventBridge could not deliver within the retry window lands here; the
             # notification is still open, and the sweep re-sends it when it falls due.
@@ -224,22 +241,30 @@ class Monitoring(Construct):
             )
         overdue = [
             CustomMetricWithAlarm(
-                metric=self.business_metric(Metric.ACKNOWLEDGEMENTS_OVERDUE, agency=agency.value),
-                alarm_friendly_name=f"AcknowledgementsOverdue-{agency.value}",
+                metric=self.business_metric(Metric.ACKNOWLEDGEMENTS_OVERDUE, agency=str(agency)),
+                alarm_friendly_name=f"AcknowledgementsOverdue-{_label(agency)}",
                 add_alarm={
                     "Critical": CustomThreshold(
                         threshold=0,
                         comparison_operator=aws_cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
                         treat_missing_data_override=aws_cloudwatch.TreatMissingData.NOT_BREACHING,
-                        dedupe_string=f"AcknowledgementsOverdue-{agency.value}",
-                        additional_description=f"{agency.value} has not acknowledged a "
+                        dedupe_string=f"AcknowledgementsOverdue-{_label(agency)}",
+                        additional_description=f"{agency} has not acknowledged a "
                         "notification by its deadline (reminded): see docs/operations.md, "
                         "An agency does not acknowledge.",
                     )
                 },
             )
-            for agency in connectors.agencies
+            for agency in [*connectors.agencies, *_partner_parties(stack)]
         ]
+        if not connectors.agencies:
+            self.facade.monitor_custom(
+                alarm_friendly_name="Partners",
+                human_readable_name="Notifications to partner cities",
+                metric_groups=[CustomMetricGroup(title="Acknowledgements overdue",
+                                                 metrics=overdue)],
+            )  # fmt: skip
+            return
         self.facade.monitor_custom(
             alarm_friendly_name="Webhooks",
             human_readable_name="Notifications to agencies with their own systems",
@@ -472,3 +497,13 @@ class Monitoring(Construct):
                 )
             },
         )
+
+
+def _partner_parties(stack: OnetripStack) -> list[str]:
+    """`partner:<city>` of each partner city (its overdue acknowledgements page too)."""
+    return [partner_party(city) for city in sorted(stack.stage.partners)]
+
+
+def _label(party: str) -> str:
+    """A party as part of an alarm name (no colon)."""
+    return str(party).replace(":", "-")
