@@ -208,7 +208,7 @@ class AgencyConnectors(Construct):
                     {a.value: hook.secret.secret_arn for a, hook in self.agencies.items()}
                 ),
                 "WEBHOOK_ROTATION_GRACE": json.dumps(
-                    {a.value: connectors[a].rotation_grace_hours * 3600 for a in self.agencies},
+                    {a.value: webhook[a].rotation_grace_hours * 3600 for a in self.agencies},
                     sort_keys=True,
                 ),
             },
