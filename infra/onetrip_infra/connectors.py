@@ -54,13 +54,22 @@ class Connector:
         return self.ack_deadline_minutes * 60
 
 
-def parse(value: Any) -> dict[Agency, Connector]:
-    """Context `connectors` -> {agency: connector}; refuses what would not deploy."""
+def context_object(value: Any, refuse: ValueError) -> Mapping[str, Any]:
+    """A CDK context value given as JSON text (`-c key=…`) or as an object (cdk.json);
+    unset or blank is empty; anything but an object raises `refuse`."""
     if value is None or value == "":
         return {}
     document = json.loads(value) if isinstance(value, str) else value
     if not isinstance(document, Mapping):
-        raise ConnectorError("connectors must be a JSON object keyed by agency")
+        raise refuse
+    return document
+
+
+def parse(value: Any) -> dict[Agency, Connector]:
+    """Context `connectors` -> {agency: connector}; refuses what would not deploy."""
+    document = context_object(
+        value, ConnectorError("connectors must be a JSON object keyed by agency")
+    )
     found: dict[Agency, Connector] = {}
     for name, spec in document.items():
         try:

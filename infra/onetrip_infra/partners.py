@@ -17,13 +17,14 @@ names this stage's own city.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from onetrip.domain.partners import PartnerCity
+
+from onetrip_infra.connectors import context_object
 
 DEFAULT_ACK_DEADLINE_MINUTES = 24 * 60
 _CITY = re.compile(r"^[a-z][a-z0-9]{1,30}$")
@@ -58,11 +59,7 @@ class Partner:
 
 def parse(value: Any) -> dict[str, Partner]:
     """Context `partners` -> {city: Partner}; refuses what would not deploy."""
-    if value is None or value == "":
-        return {}
-    document = json.loads(value) if isinstance(value, str) else value
-    if not isinstance(document, Mapping):
-        raise PartnerError("partners must be a JSON object keyed by city")
+    document = context_object(value, PartnerError("partners must be a JSON object keyed by city"))
     return {str(city): _partner(str(city), spec) for city, spec in document.items()}
 
 
