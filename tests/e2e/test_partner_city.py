@@ -44,7 +44,8 @@ def _free(port: int) -> bool:
 @pytest.fixture(scope="module")
 def cities() -> Iterator[tuple[HttpCloud, HttpCloud]]:
     if not (_free(HOME_PORT) and _free(PARTNER_PORT)):
-        pytest.skip("the two cities' fixed ports are taken")
+        # Failed, not skipped: a skipped e2e would pass CI without the two cities meeting.
+        pytest.fail(f"ports {HOME_PORT} and {PARTNER_PORT} must be free for the two cities")
     home = local_runtime.start(
         "-c", "city=ningbo",
         "-c", "partners=" + _context("zhoushan", f"zhoushan-{BUS_NAME}", PARTNER_PORT,
