@@ -23,9 +23,6 @@ from tests.builders import id_number
 from tests.integration.racing import race
 from tests.support.identity_flow import IdentityDesk
 
-# make soak only (50 threads against one moto take minutes; see docs/reliability.md).
-pytestmark = pytest.mark.soak
-
 RACERS = 50
 CLERK = Caller(sub="clerk-race", roles=frozenset({Role.CLERK}))
 APPROVER = Caller(sub="approver-race", roles=frozenset({Role.APPROVER}))
