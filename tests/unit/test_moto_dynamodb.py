@@ -3,7 +3,11 @@
   (API reference: "either all of them succeed or none of them"): a cancelled transaction
   leaves every table exactly as it was, whatever mix of Put, Update and Delete, on tables
   with and without a sort key, it held;
-- the partition-sized Query returns what moto's own Query returns, page by page."""
+- the partition-sized Query returns what moto's own Query returns, page by page.
+
+They run on the process's shared moto server (the one every LocalCloud uses), in a region
+no stack uses, and delete their tables: `moto.mock_aws` would wipe the shared backends
+on exit, and with them every live cloud's tables."""
 
 from __future__ import annotations
 
@@ -13,59 +17,58 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
-from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
+from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.table import Table
 from onetrip_local import moto_dynamodb
-from onetrip_local.moto_dynamodb import scale_like_dynamodb
+from onetrip_local.harness import _shared_server
 
-REGION = "cn-northwest-1"
-moto_query_of_this_moto = Table.query  # before scale_like_dynamodb() replaces it
+REGION = "eu-north-1"  # no stack here uses it
 
 
 @pytest.fixture
 def dynamodb() -> Iterator[Any]:
-    moto_transact, moto_query = DynamoDBBackend.transact_write_items, Table.query
-    scale_like_dynamodb()
+    server = _shared_server()  # installs the speed-ups (MotoServer does)
+    client = boto3.client(  # type: ignore[call-overload]
+        "dynamodb", endpoint_url=server.endpoint_url, region_name=REGION,
+        aws_access_key_id="testing", aws_secret_access_key="testing",
+    )  # fmt: skip
     try:
-        with mock_aws():
-            client = boto3.client("dynamodb", region_name=REGION)
-            client.create_table(
+        client.create_table(
+            TableName="Records",
+            KeySchema=[
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ],
+            AttributeDefinitions=[
+                {"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "sk", "AttributeType": "S"},
+                {"AttributeName": "g", "AttributeType": "S"},
+            ],
+            GlobalSecondaryIndexes=[
+                {
+                    "IndexName": "byG",
+                    "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        client.create_table(
+            TableName="Outbox",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        for n in range(3):
+            client.put_item(
                 TableName="Records",
-                KeySchema=[
-                    {"AttributeName": "pk", "KeyType": "HASH"},
-                    {"AttributeName": "sk", "KeyType": "RANGE"},
-                ],
-                AttributeDefinitions=[
-                    {"AttributeName": "pk", "AttributeType": "S"},
-                    {"AttributeName": "sk", "AttributeType": "S"},
-                    {"AttributeName": "g", "AttributeType": "S"},
-                ],
-                GlobalSecondaryIndexes=[
-                    {
-                        "IndexName": "byG",
-                        "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
-                        "Projection": {"ProjectionType": "ALL"},
-                    }
-                ],
-                BillingMode="PAY_PER_REQUEST",
+                Item={"pk": {"S": "p1"}, "sk": {"S": f"r{n}"}, "v": {"N": str(n)}},
             )
-            client.create_table(
-                TableName="Outbox",
-                KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-                BillingMode="PAY_PER_REQUEST",
-            )
-            for n in range(3):
-                client.put_item(
-                    TableName="Records",
-                    Item={"pk": {"S": "p1"}, "sk": {"S": f"r{n}"}, "v": {"N": str(n)}},
-                )
-            client.put_item(TableName="Outbox", Item={"id": {"S": "o1"}, "n": {"N": "1"}})
-            yield client
+        client.put_item(TableName="Outbox", Item={"id": {"S": "o1"}, "n": {"N": "1"}})
+        yield client
     finally:
-        DynamoDBBackend.transact_write_items = moto_transact  # type: ignore[method-assign]
-        Table.query = moto_query  # type: ignore[method-assign]
+        for table in client.list_tables()["TableNames"]:
+            client.delete_table(TableName=table)
 
 
 def _everything(client: Any) -> dict[str, list[dict[str, Any]]]:
@@ -221,12 +224,12 @@ def test_a_query_returns_what_motos_own_query_returns(
 
     monkeypatch.setattr(moto_dynamodb, "_window", window)
     ours = [_pages(dynamodb, TableName="Records", **q) for q in QUERIES]
-    fast = Table.query
-    Table.query = moto_query_of_this_moto  # type: ignore[method-assign]
+    assert Table.query is moto_dynamodb._query
+    Table.query = moto_dynamodb._moto_query  # type: ignore[method-assign]
     try:
         theirs = [_pages(dynamodb, TableName="Records", **q) for q in QUERIES]
     finally:
-        Table.query = fast  # type: ignore[method-assign]
+        Table.query = moto_dynamodb._query  # type: ignore[method-assign]
     assert ours == theirs
     # A limited forward query reads Limit + 1 items from where its condition (or its
     # ExclusiveStartKey) starts; unlimited and backward ones read the partition.
