@@ -9,10 +9,9 @@ time in that window: whether it has the old one, the new one or both, it verifie
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
-from onetrip.dal.webhook_bus import SECRET_CACHE_SECONDS
+from onetrip.dal.webhook_bus import SECRET_CACHE_SECONDS, created_at
 from onetrip.routing import Agency
 
 from onetrip_ops.target import Target, TargetError
@@ -50,7 +49,7 @@ def rotate(
         # CreatedDate of the version itself (GetSecretValue; not ListSecretVersionIds,
         # whose dates moto reports as "now").
         current = secrets.get_secret_value(SecretId=secret_id, VersionStage="AWSCURRENT")
-        window_ends = _instant(current["CreatedDate"]) + grace
+        window_ends = created_at(current["CreatedDate"]) + grace
         if now < window_ends:
             raise TargetError(
                 f"{agency.value}'s previous rotation signs with both secrets until "
@@ -61,7 +60,7 @@ def rotate(
         PasswordLength=SECRET_LENGTH, ExcludePunctuation=True, IncludeSpace=False
     )["RandomPassword"]
     put = secrets.put_secret_value(SecretId=secret_id, SecretString=value)
-    created = _instant(
+    created = created_at(
         secrets.get_secret_value(SecretId=secret_id, VersionId=put["VersionId"])["CreatedDate"]
     )
     return Rotation(
@@ -78,9 +77,3 @@ def rotate(
 def _pascal(agency: Agency) -> str:
     """As the stack names it (constructs.linked_updates.pascal, without importing CDK)."""
     return "".join(part.capitalize() for part in agency.value.split("_"))
-
-
-def _instant(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.fromtimestamp(float(value), UTC)

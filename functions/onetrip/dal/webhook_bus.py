@@ -82,13 +82,15 @@ def _read(secret_id: str, grace: timedelta) -> SigningKeys:
         previous = None  # never rotated
     return SigningKeys(
         current=str(current["SecretString"]),
-        current_since=_instant(current["CreatedDate"]),
+        current_since=created_at(current["CreatedDate"]),
         previous=str(previous["SecretString"]) if previous else None,
         grace=grace,
     )
 
 
-def _instant(value: Any) -> datetime:
+def created_at(value: Any) -> datetime:
+    """A secret version's CreatedDate (a datetime from boto3, epoch seconds in raw JSON)
+    as an aware UTC instant."""
     if isinstance(value, datetime):
         return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
     return datetime.fromtimestamp(float(value), UTC)
